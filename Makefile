@@ -1,0 +1,56 @@
+# Two commands a newcomer needs: `make serve` and `make test`.
+# Both create .venv, install from pyproject.toml pinned by constraints.txt, and fetch MathJax with npm.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# torch resolves to a multi-GB CUDA build on Linux from the default index. On a machine without a GPU,
+# point TORCH_INDEX_URL at PyTorch's CPU wheel index to get the small CPU build, e.g.
+#   make test TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
+TORCH_INDEX_URL ?=
+PIP_TORCH_FLAGS := $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL),)
+
+.PHONY: serve test build lint install clean links benchmarks
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(PIP_TORCH_FLAGS) -c constraints.txt -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+## Set everything up and serve the site at http://127.0.0.1:8000
+serve: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+## Build the site strictly into site/
+build: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## Set everything up and run the whole test suite (lint, types, unit, docs, site build, browser)
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## Check outbound links in the built site (needs the internet; not part of `make test`)
+links: build
+	$(BIN)/python benchmarks/check_links.py site
+
+benchmarks: install
+	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,159 @@
+"""One artificial neuron: a weighted sum of the inputs plus a bias, passed through an activation.
+
+    y = phi(w . x + b)
+
+The NumPy version spells the arithmetic out; the PyTorch version is the same neuron
+built from ``torch.nn.Linear(n, 1)`` and an activation, and gives the same numbers.
+A layer of neurons is the same computation with a weight matrix: ``Y = phi(X W^T + b)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from numpy.typing import ArrayLike, NDArray
+
+Activation = Callable[[NDArray[np.float64]], NDArray[np.float64]]
+
+
+def _sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    # Written with tanh so that it is finite for every finite z (no exp overflow).
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _relu(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.maximum(z, 0.0)
+
+
+NUMPY_ACTIVATIONS: dict[str, Activation] = {
+    "identity": lambda z: z,
+    "sigmoid": _sigmoid,
+    "tanh": np.tanh,
+    "relu": _relu,
+}
+TORCH_ACTIVATIONS: dict[str, Callable[[], torch.nn.Module]] = {
+    "identity": torch.nn.Identity,
+    "sigmoid": torch.nn.Sigmoid,
+    "tanh": torch.nn.Tanh,
+    "relu": torch.nn.ReLU,
+}
+
+
+def _check_activation(activation: str) -> None:
+    if activation not in NUMPY_ACTIVATIONS:
+        raise ValueError(
+            f"activation must be one of {sorted(NUMPY_ACTIVATIONS)}, got {activation!r}"
+        )
+
+
+def _as_vector(name: str, value: ArrayLike) -> NDArray[np.float64]:
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite numbers")
+    return array
+
+
+# --8<-- [start:numpy_neuron]
+def weighted_sum(x: ArrayLike, w: ArrayLike, b: float) -> float:
+    """Return z = w1*x1 + w2*x2 + ... + wn*xn + b.
+
+    Args:
+        x: the n inputs.
+        w: one weight per input.
+        b: the bias.
+
+    Raises:
+        ValueError: if ``x`` and ``w`` differ in length or hold non-finite numbers.
+
+    Example:
+        >>> weighted_sum([1.0, 2.0], [0.5, -0.25], 0.1)
+        0.1
+    """
+    x_vec, w_vec = _as_vector("x", x), _as_vector("w", w)
+    if x_vec.shape != w_vec.shape:
+        raise ValueError(
+            f"x and w must have the same length, got {x_vec.size} inputs and {w_vec.size} weights"
+        )
+    return float(np.dot(w_vec, x_vec) + b)
+
+
+def neuron(x: ArrayLike, w: ArrayLike, b: float, activation: str = "sigmoid") -> float:
+    """Return y = phi(z) for one neuron, with phi named by ``activation``.
+
+    Args:
+        x: the n inputs.
+        w: one weight per input.
+        b: the bias.
+        activation: ``"identity"``, ``"sigmoid"``, ``"tanh"`` or ``"relu"``.
+
+    Example:
+        >>> round(neuron([1.0, 2.0], [0.5, -0.25], 0.1, "sigmoid"), 6)
+        0.524979
+    """
+    _check_activation(activation)
+    z = weighted_sum(x, w, b)
+    return float(NUMPY_ACTIVATIONS[activation](np.asarray(z)))
+# --8<-- [end:numpy_neuron]
+
+
+# --8<-- [start:torch_neuron]
+def torch_neuron(w: ArrayLike, b: float, activation: str = "sigmoid") -> torch.nn.Sequential:
+    """Build the same neuron in PyTorch: ``nn.Linear(n, 1)`` followed by the activation.
+
+    The weights and bias are copied in, in float64, so that its output can be compared
+    with :func:`neuron` exactly.
+
+    Example:
+        >>> model = torch_neuron([0.5, -0.25], 0.1, "sigmoid")
+        >>> round(model(torch.tensor([1.0, 2.0], dtype=torch.float64)).item(), 6)
+        0.524979
+    """
+    _check_activation(activation)
+    w_vec = _as_vector("w", w)
+    linear = torch.nn.Linear(w_vec.size, 1, dtype=torch.float64)
+    with torch.no_grad():
+        linear.weight.copy_(torch.from_numpy(w_vec).reshape(1, -1))
+        linear.bias.fill_(float(b))
+    return torch.nn.Sequential(linear, TORCH_ACTIVATIONS[activation]())
+# --8<-- [end:torch_neuron]
+
+
+# --8<-- [start:dense_layer]
+def dense_layer(
+    X: ArrayLike, W: ArrayLike, b: ArrayLike, activation: str = "relu"
+) -> NDArray[np.float64]:
+    """A layer of m neurons applied to a batch: Y = phi(X W^T + b).
+
+    Args:
+        X: inputs, shape ``(batch, n)``.
+        W: weights, shape ``(m, n)``: row j holds neuron j's weights (PyTorch's layout).
+        b: biases, shape ``(m,)``.
+        activation: as for :func:`neuron`.
+
+    Returns:
+        Outputs of shape ``(batch, m)``: one column per neuron.
+
+    Example:
+        >>> dense_layer([[1.0, 2.0]], [[0.5, -0.25], [1.0, 1.0]], [0.1, -3.0], "relu")
+        array([[0.1, 0. ]])
+    """
+    _check_activation(activation)
+    X_arr = np.asarray(X, dtype=np.float64)
+    W_arr = np.asarray(W, dtype=np.float64)
+    b_arr = np.asarray(b, dtype=np.float64)
+    if X_arr.ndim != 2 or W_arr.ndim != 2 or b_arr.ndim != 1:
+        raise ValueError(
+            "expected X of shape (batch, n), W of shape (m, n) and b of shape (m,), got "
+            f"X {X_arr.shape}, W {W_arr.shape}, b {b_arr.shape}"
+        )
+    if X_arr.shape[1] != W_arr.shape[1] or W_arr.shape[0] != b_arr.shape[0]:
+        raise ValueError(
+            f"shapes do not line up: X {X_arr.shape}, W {W_arr.shape}, b {b_arr.shape}; "
+            "need X (batch, n), W (m, n), b (m,)"
+        )
+    return NUMPY_ACTIVATIONS[activation](X_arr @ W_arr.T + b_arr)
+# --8<-- [end:dense_layer]

@@ -1,0 +1,127 @@
+"""The built site loads nothing from another host: no CDN scripts, fonts, styles or images.
+
+Plain outbound links in the text (``<a href>``) are fine: the reader chooses to follow them.
+Everything the browser fetches by itself must be relative or on the site's own host.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = [pytest.mark.xdist_group("site"), pytest.mark.slow]
+
+# Attributes through which a browser loads a resource without the reader clicking.
+LOADING_ATTRS = {
+    "script": ["src"],
+    "img": ["src", "srcset"],
+    "source": ["src", "srcset"],
+    "iframe": ["src"],
+    "video": ["src", "poster"],
+    "audio": ["src"],
+    "embed": ["src"],
+    "object": ["data"],
+    "input": ["src"],
+}
+LOADING_LINK_RELS = {"stylesheet", "icon", "preload", "prefetch", "preconnect", "dns-prefetch",
+                     "modulepreload", "manifest", "apple-touch-icon"}
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+JS_REMOTE = re.compile(r"""["'`](?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^"'`\s]*["'`]""", re.I)
+
+
+def is_external(url: str) -> bool:
+    parsed = urlparse(url.strip())
+    return bool(parsed.netloc) or parsed.scheme in {"http", "https"}
+
+
+def external_loads_in_html(html: str) -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    found = []
+    for tag, attrs in LOADING_ATTRS.items():
+        for element in soup.find_all(tag):
+            for attr in attrs:
+                for url in re.split(r",\s*", str(element.get(attr) or "")):
+                    candidate = url.split(" ")[0]
+                    if candidate and is_external(candidate):
+                        found.append(f"<{tag} {attr}={candidate}>")
+    for link in soup.find_all("link"):
+        rels = set(link.get("rel") or [])
+        href = str(link.get("href") or "")
+        if rels & LOADING_LINK_RELS and is_external(href):
+            found.append(f"<link rel={' '.join(rels)} href={href}>")
+    for style in soup.find_all("style"):
+        found += [u for u in css_urls(style.get_text()) if is_external(u)]
+    return found
+
+
+def css_urls(css: str) -> list[str]:
+    return [a or b for a, b in CSS_URL.findall(css)]
+
+
+def html_pages(site: Path) -> list[Path]:
+    pages = sorted(site.rglob("*.html"))
+    assert pages, f"no HTML in {site}"
+    return pages
+
+
+def test_no_page_loads_anything_from_another_host(site: Path) -> None:
+    problems = {
+        str(page.relative_to(site)): loads
+        for page in html_pages(site)
+        if (loads := external_loads_in_html(page.read_text(encoding="utf8")))
+    }
+    assert problems == {}
+
+
+def test_no_stylesheet_imports_from_another_host(site: Path) -> None:
+    problems = {
+        str(css.relative_to(site)): external
+        for css in site.rglob("*.css")
+        if (external := [u for u in css_urls(css.read_text(encoding="utf8")) if is_external(u)])
+    }
+    assert problems == {}
+
+
+def test_mathjax_and_its_fonts_are_served_by_the_site(site: Path) -> None:
+    assert (site / "assets" / "mathjax" / "tex-chtml.js").stat().st_size > 100_000
+    fonts = list((site / "assets" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert len(fonts) >= 20
+    neuron = (site / "neuron" / "index.html").read_text()
+    assert '../assets/mathjax/tex-chtml.js' in neuron
+
+
+def test_no_web_fonts_or_emoji_cdn_configured(site: Path) -> None:
+    for page in html_pages(site):
+        html = page.read_text(encoding="utf8")
+        assert "fonts.googleapis.com" not in html, page
+        assert "fonts.gstatic.com" not in html, page
+        assert "twemoji" not in html, page
+
+
+def test_own_scripts_fetch_nothing_remote(site: Path) -> None:
+    """Our own JavaScript (not the minified theme bundle) names no remote URL at all."""
+    ours = list((site / "javascripts").glob("*.js"))
+    assert ours
+    for script in ours:
+        assert JS_REMOTE.findall(script.read_text()) == [], script
+
+
+@pytest.mark.parametrize(
+    ("html", "n_external"),
+    [
+        ('<script src="https://cdn.example.com/x.js"></script>', 1),
+        ('<script src="//cdn.example.com/x.js"></script>', 1),
+        ('<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">', 1),
+        ('<img src="http://example.com/a.png" alt="a">', 1),
+        ('<style>@import "https://example.com/a.css";</style>', 1),
+        ('<a href="https://example.com">a plain outbound link</a>', 0),
+        ('<script src="../assets/mathjax/tex-chtml.js"></script>', 0),
+        ('<link rel="canonical" href="https://example.com/page/">', 0),
+    ],
+)
+def test_detector_tells_loads_from_links(html: str, n_external: int) -> None:
+    assert len(external_loads_in_html(html)) == n_external
