@@ -1,36 +1,149 @@
-"""MkDocs hook: serve MathJax 3 from the site itself.
+"""MkDocs hook: typeset every formula with MathJax 3 at build time.
 
-MathJax comes from npm (``npm ci`` puts it in ``node_modules/``); nothing is committed
-and nothing is loaded from a CDN. This hook adds the one script the pages load,
-``tex-chtml.js``, and the web fonts it asks for, to the files MkDocs copies into the site.
+MathJax comes from npm (``npm ci`` puts it in ``node_modules/``); nothing is committed and
+nothing is loaded from a CDN. arithmatex (generic mode) leaves each formula as TeX in a
+``<span class="arithmatex">`` (inline) or ``<div class="arithmatex">`` (display). After each
+page is rendered, this hook sends those formulas to MathJax running in Node
+(``hooks/mathjax_render.cjs``) and puts the CHTML markup it returns in their place.
+
+Why at build time rather than in the reader's browser: MathJax's browser bundle is 1.2 MB and
+typesetting a math-heavy page blocks a phone's main thread for seconds; typeset HTML costs the
+reader nothing, cannot race Material's instant navigation, and a TeX error fails the build.
+The pages share one stylesheet, ``assets/mathjax/chtml.css`` (listed in ``extra_css``), written
+after the last page, next to the web fonts it names.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import re
+import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
-MATHJAX_ES5 = ROOT / "node_modules" / "mathjax" / "es5"
+MATHJAX = ROOT / "node_modules" / "mathjax"
+RENDERER = Path(__file__).with_name("mathjax_render.cjs")
 SITE_PREFIX = "assets/mathjax"
 FONT_DIR = "output/chtml/fonts/woff-v2"
+STYLESHEET = f"{SITE_PREFIX}/chtml.css"
+
+# arithmatex's generic output: the element holds nothing but the (HTML-escaped) TeX.
+FORMULA = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.DOTALL)
+DELIMITERS = {"span": ("\\(", "\\)"), "div": ("\\[", "\\]")}
 
 
-def mathjax_files() -> list[Path]:
-    """The MathJax files the site needs, as absolute paths under node_modules."""
-    script = MATHJAX_ES5 / "tex-chtml.js"
-    if not script.is_file():
-        raise PluginError(
-            f"MathJax is missing: {script} not found. Run `npm ci` (or `make install`) first."
+class MathJaxProcess:
+    """One Node process running MathJax for a whole build (starting it costs ~0.5 s)."""
+
+    def __init__(self) -> None:
+        node = shutil.which("node")
+        if node is None:
+            raise PluginError("Node.js is needed to typeset the math: `node` not found on PATH.")
+        if not (MATHJAX / "es5" / "node-main.js").is_file():
+            raise PluginError(
+                f"MathJax is missing from {MATHJAX}. Run `npm ci` (or `make install`)."
+            )
+        self.process = subprocess.Popen(
+            [node, str(RENDERER), str(MATHJAX)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
         )
-    return [script, *sorted((MATHJAX_ES5 / FONT_DIR).glob("*.woff"))]
+
+    def ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise PluginError(
+                "MathJax (node hooks/mathjax_render.cjs) stopped; see its error above."
+            )
+        reply: dict[str, Any] = json.loads(line)
+        return reply
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+
+_mathjax: MathJaxProcess | None = None
+
+
+def _running() -> MathJaxProcess:
+    global _mathjax
+    if _mathjax is None:
+        _mathjax = MathJaxProcess()
+    return _mathjax
+
+
+def _stop() -> None:
+    global _mathjax
+    if _mathjax is not None:
+        _mathjax.close()
+        _mathjax = None
+
+
+def tex_of(tag: str, escaped: str) -> str:
+    """The TeX inside one arithmatex element, without its delimiters.
+
+    >>> tex_of("span", "\\\\(a &lt; b\\\\)")
+    'a < b'
+    """
+    tex = html.unescape(escaped).strip()
+    opening, closing = DELIMITERS[tag]
+    if tex.startswith(opening) and tex.endswith(closing):
+        tex = tex[len(opening) : -len(closing)]
+    return tex
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    for path in mathjax_files():
-        src_uri = f"{SITE_PREFIX}/{path.relative_to(MATHJAX_ES5).as_posix()}"
+    fonts = sorted((MATHJAX / "es5" / FONT_DIR).glob("*.woff"))
+    if not fonts:
+        raise PluginError(
+            f"MathJax fonts are missing from {MATHJAX}. Run `npm ci` (or `make install`)."
+        )
+    for path in fonts:
+        src_uri = f"{SITE_PREFIX}/{FONT_DIR}/{path.name}"
         files.append(File.generated(config, src_uri, abs_src_path=str(path)))
     return files
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    formulas = list(FORMULA.finditer(output))
+    if not formulas:
+        return output
+    request = [{"tex": tex_of(m["tag"], m["tex"]), "display": m["tag"] == "div"} for m in formulas]
+    reply = _running().ask({"math": request})
+    if "error" in reply:
+        _stop()
+        raise PluginError(f"TeX error on {page.file.src_uri}: {reply['error']}")
+    typeset = iter(reply["html"])
+    return FORMULA.sub(
+        lambda m: f'<{m["tag"]} class="arithmatex">{next(typeset)}</{m["tag"]}>', output
+    )
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    css = _running().ask({"stylesheet": True})["css"]
+    _stop()
+    # Show the text at once in a fallback font rather than nothing while a math font loads.
+    css = css.replace("@font-face {", "@font-face {\n  font-display: swap;")
+    target = Path(config.site_dir) / STYLESHEET
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(re.sub(r"\n\s*", " ", css).strip() + "\n", encoding="utf-8")
+
+
+def on_build_error(error: Exception) -> None:
+    _stop()

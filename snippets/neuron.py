@@ -15,37 +15,25 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike, NDArray
 
-Activation = Callable[[NDArray[np.float64]], NDArray[np.float64]]
+from snippets.activations import ACTIVATION_NAMES, Activation, get_activation
 
-
-def _sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
-    # Written with tanh so that it is finite for every finite z (no exp overflow).
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def _relu(z: NDArray[np.float64]) -> NDArray[np.float64]:
-    return np.maximum(z, 0.0)
-
-
-NUMPY_ACTIVATIONS: dict[str, Activation] = {
-    "identity": lambda z: z,
-    "sigmoid": _sigmoid,
-    "tanh": np.tanh,
-    "relu": _relu,
-}
+# The same activations as torch modules, so that torch_neuron matches neuron name for name.
 TORCH_ACTIVATIONS: dict[str, Callable[[], torch.nn.Module]] = {
     "identity": torch.nn.Identity,
     "sigmoid": torch.nn.Sigmoid,
     "tanh": torch.nn.Tanh,
     "relu": torch.nn.ReLU,
+    "leaky_relu": torch.nn.LeakyReLU,
+    "elu": torch.nn.ELU,
+    "gelu": torch.nn.GELU,
 }
 
 
-def _check_activation(activation: str) -> None:
-    if activation not in NUMPY_ACTIVATIONS:
-        raise ValueError(
-            f"activation must be one of {sorted(NUMPY_ACTIVATIONS)}, got {activation!r}"
-        )
+def _activation(activation: str) -> Activation:
+    """The activation called ``activation``, with an error that names this argument."""
+    if activation not in ACTIVATION_NAMES:
+        raise ValueError(f"activation must be one of {list(ACTIVATION_NAMES)}, got {activation!r}")
+    return get_activation(activation)
 
 
 def _as_vector(name: str, value: ArrayLike) -> NDArray[np.float64]:
@@ -88,15 +76,18 @@ def neuron(x: ArrayLike, w: ArrayLike, b: float, activation: str = "sigmoid") ->
         x: the n inputs.
         w: one weight per input.
         b: the bias.
-        activation: ``"identity"``, ``"sigmoid"``, ``"tanh"`` or ``"relu"``.
+        activation: a name from :data:`snippets.activations.ACTIVATION_NAMES`:
+            ``"identity"``, ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``,
+            ``"elu"`` or ``"gelu"``.
 
     Example:
         >>> round(neuron([1.0, 2.0], [0.5, -0.25], 0.1, "sigmoid"), 6)
         0.524979
     """
-    _check_activation(activation)
-    z = weighted_sum(x, w, b)
-    return float(NUMPY_ACTIVATIONS[activation](np.asarray(z)))
+    phi = _activation(activation).function
+    return float(phi(weighted_sum(x, w, b)))
+
+
 # --8<-- [end:numpy_neuron]
 
 
@@ -112,13 +103,15 @@ def torch_neuron(w: ArrayLike, b: float, activation: str = "sigmoid") -> torch.n
         >>> round(model(torch.tensor([1.0, 2.0], dtype=torch.float64)).item(), 6)
         0.524979
     """
-    _check_activation(activation)
+    _activation(activation)
     w_vec = _as_vector("w", w)
     linear = torch.nn.Linear(w_vec.size, 1, dtype=torch.float64)
     with torch.no_grad():
         linear.weight.copy_(torch.from_numpy(w_vec).reshape(1, -1))
         linear.bias.fill_(float(b))
     return torch.nn.Sequential(linear, TORCH_ACTIVATIONS[activation]())
+
+
 # --8<-- [end:torch_neuron]
 
 
@@ -141,7 +134,7 @@ def dense_layer(
         >>> dense_layer([[1.0, 2.0]], [[0.5, -0.25], [1.0, 1.0]], [0.1, -3.0], "relu")
         array([[0.1, 0. ]])
     """
-    _check_activation(activation)
+    phi = _activation(activation).function
     X_arr = np.asarray(X, dtype=np.float64)
     W_arr = np.asarray(W, dtype=np.float64)
     b_arr = np.asarray(b, dtype=np.float64)
@@ -155,5 +148,7 @@ def dense_layer(
             f"shapes do not line up: X {X_arr.shape}, W {W_arr.shape}, b {b_arr.shape}; "
             "need X (batch, n), W (m, n), b (m,)"
         )
-    return NUMPY_ACTIVATIONS[activation](X_arr @ W_arr.T + b_arr)
+    return phi(X_arr @ W_arr.T + b_arr)
+
+
 # --8<-- [end:dense_layer]

@@ -8,9 +8,24 @@ import numpy as np
 import pytest
 import torch
 
+from snippets.activations import ACTIVATION_NAMES
 from snippets.neuron import dense_layer, neuron, torch_neuron, weighted_sum
 
-ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu"]
+# The oracle: torch.nn modules, written out here rather than taken from snippets.neuron.
+TORCH_MODULES: dict[str, torch.nn.Module] = {
+    "identity": torch.nn.Identity(),
+    "sigmoid": torch.nn.Sigmoid(),
+    "tanh": torch.nn.Tanh(),
+    "relu": torch.nn.ReLU(),
+    "leaky_relu": torch.nn.LeakyReLU(0.01),
+    "elu": torch.nn.ELU(alpha=1.0),
+    "gelu": torch.nn.GELU(approximate="none"),
+}
+ACTIVATIONS = list(ACTIVATION_NAMES)
+
+
+def test_every_activation_has_a_torch_oracle() -> None:
+    assert set(ACTIVATIONS) == set(TORCH_MODULES)
 
 
 def test_weighted_sum_by_hand() -> None:
@@ -48,9 +63,7 @@ def test_dense_layer_equals_nn_linear(activation: str) -> None:
     with torch.no_grad():
         layer.weight.copy_(torch.from_numpy(W))
         layer.bias.copy_(torch.from_numpy(b))
-    act = {"identity": torch.nn.Identity(), "sigmoid": torch.nn.Sigmoid(),
-           "tanh": torch.nn.Tanh(), "relu": torch.nn.ReLU()}[activation]
-    expected = act(layer(torch.from_numpy(X))).detach().numpy()
+    expected = TORCH_MODULES[activation](layer(torch.from_numpy(X))).detach().numpy()
     np.testing.assert_allclose(dense_layer(X, W, b, activation), expected, rtol=1e-12, atol=1e-15)
 
 

@@ -1,0 +1,172 @@
+"""Lighthouse scores of the built site: Performance, Accessibility, Best Practices, SEO.
+
+Usage: .venv/bin/python benchmarks/lighthouse.py [SITE_DIR]
+
+Without SITE_DIR the site is built first (``mkdocs build --strict`` into a temporary folder).
+The site is served on 127.0.0.1 with gzip, as GitHub Pages serves it, and Lighthouse 13 (from
+npm, installed on first use into .cache/lighthouse) audits, with the same Chromium as the
+browser tests ($CHROME_PATH, else /usr/bin/chromium), the home page, the page with the most
+formulas and, when there is one, a notebook page, each as a phone and as a desktop.
+Targets: mobile Performance >= 95, Accessibility, Best Practices and SEO 100.
+
+This is a benchmark, not a test: it prints figures. Lighthouse simulates a slow phone from
+the timings it observes, so a busy machine gives lower Performance scores than an idle one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHTHOUSE_DIR = ROOT / ".cache" / "lighthouse"
+LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --no-first-run --disable-quic --disable-sync"
+)
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+METRICS = {
+    "first-contentful-paint": "FCP",
+    "largest-contentful-paint": "LCP",
+    "total-blocking-time": "TBT",
+    "cumulative-layout-shift": "CLS",
+}
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg")
+
+
+def build_site(into: Path) -> Path:
+    site = into / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    return site
+
+
+def gzip_handler(site: Path) -> type[http.server.SimpleHTTPRequestHandler]:
+    """Serve ``site``, gzipping text as GitHub Pages does (Lighthouse counts bytes sent)."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def send_head(self) -> Any:
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+            if not (wants_gzip and path.is_file() and path.suffix in COMPRESSIBLE):
+                return super().send_head()
+            body = gzip.compress(path.read_bytes())
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: the figures are the output."""
+
+    return Handler
+
+
+def ensure_lighthouse() -> Path:
+    if not LIGHTHOUSE.is_file():
+        print("Installing Lighthouse 13 from npm into .cache/lighthouse ...", flush=True)
+        LIGHTHOUSE_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--prefix",
+                str(LIGHTHOUSE_DIR),
+                "lighthouse@13",
+            ],
+            check=True,
+        )
+    return LIGHTHOUSE
+
+
+def pages_to_audit(site: Path) -> dict[str, str]:
+    """Name -> path: the home page, the page with most formulas, a notebook page if any."""
+    html = {
+        p.parent.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
+        for p in site.rglob("index.html")
+    }
+    chosen = {"home": ""}
+    most_math = max(html, key=lambda page: html[page].count('class="arithmatex"'))
+    chosen["math"] = f"{most_math}/"
+    notebooks = sorted(page for page, text in html.items() if "jp-OutputArea" in text)
+    if notebooks:
+        chosen["notebook"] = f"{notebooks[0]}/"
+    return chosen
+
+
+def audit(lighthouse: Path, url: str, form_factor: str) -> dict[str, Any]:
+    command = [
+        str(lighthouse),
+        url,
+        "--quiet",
+        "--output=json",
+        "--output-path=stdout",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={CHROME_FLAGS}",
+    ]
+    if form_factor == "desktop":
+        command.append("--preset=desktop")
+    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def summary(report: dict[str, Any]) -> str:
+    scores = [round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES]
+    metrics = [
+        f"{short} {report['audits'][key].get('displayValue', '?')}"
+        for key, short in METRICS.items()
+    ]
+    failing = sorted(
+        audit["id"]
+        for c in CATEGORIES[1:]
+        for ref in report["categories"][c]["auditRefs"]
+        if (audit := report["audits"][ref["id"]])["score"] is not None
+        and audit["score"] < 1
+        and ref.get("weight", 0) > 0
+    )
+    line = "  ".join(f"{score:>4}" for score in scores) + "   " + ", ".join(metrics)
+    return line + (f"\n{'':36}failing: {', '.join(failing)}" if failing else "")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(sys.argv[1]) if len(sys.argv) > 1 else build_site(Path(tmp))
+        lighthouse = ensure_lighthouse()
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), gzip_handler(site))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        print(f"{'page':36}{'perf':>4}  {'a11y':>4}  {'b.p.':>4}  {'seo':>4}")
+        for name, path in pages_to_audit(site).items():
+            for form_factor in ("mobile", "desktop"):
+                report = audit(lighthouse, base + path, form_factor)
+                label = f"{name} ({path or '/'}) {form_factor}"
+                print(f"{label:36}{summary(report)}", flush=True)
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

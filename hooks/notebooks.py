@@ -1,0 +1,212 @@
+"""MkDocs hook: execute the notebooks of ``docs/notebooks/`` once per change, in the background.
+
+The repository keeps each notebook as a jupytext percent-format ``.py`` file (diffs you can
+review). This hook executes it with nbclient into an ``.ipynb`` under ``.cache/notebooks/``,
+keyed by a hash of the notebook and of every ``snippets/*.py`` file it may import, and points
+the page's source at that executed notebook. mkdocs-jupyter then only renders it
+(``execute: false``), and ``include_source`` publishes the executed ``.ipynb`` next to the
+page as its download. So:
+
+* a cell that raises fails the build (nbclient's ``allow_errors=False``, raised here as a
+  ``PluginError``);
+* an unchanged notebook is not executed again on a ``mkdocs serve`` rebuild, a changed
+  notebook or snippet is, and a clean checkout executes them all;
+* notebooks execute in worker threads (one kernel each) from ``on_files`` on, while MkDocs
+  renders the other pages; a notebook's page waits for its own execution.
+
+It also adds, at the top of each notebook page, the download and "Open in Colab" links, and
+rewrites the ``$...$`` math of markdown cells into the ``\\(...\\)`` delimiters that the site's
+MathJax configuration reads (Jupyter and Colab read ``$``, so the notebooks keep ``$``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import os
+import re
+import tempfile
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
+CACHE = ROOT / ".cache" / "notebooks"
+NOTEBOOK_URI = re.compile(r"^notebooks/(?!conftest\.py$)[\w-]+\.py$")
+COLAB = "https://colab.research.google.com/github/dl-day-one/course/blob/main/docs/notebooks/"
+TIMEOUT_S = 300
+log = logging.getLogger("mkdocs.hooks.notebooks")
+
+_executions: dict[str, Future[float]] = {}
+_pool: ThreadPoolExecutor | None = None
+
+
+IMPORT = re.compile(
+    r"^\s*(?:from\s+snippets\.(\w+)"  # from snippets.losses import mse
+    r"|from\s+snippets\s+import\s+([\w, ()]+)"  # from snippets import losses, figures
+    r"|import\s+snippets\.(\w+))",  # import snippets.losses
+    re.M,
+)
+
+
+def snippet_modules(source: str) -> set[str]:
+    """The ``snippets`` modules that ``source`` imports, directly or through other snippets."""
+    found: set[str] = {"__init__"}
+    pending = [source]
+    while pending:
+        for match in IMPORT.finditer(pending.pop()):
+            names = match[1] or match[3] or match[2].replace("(", " ").replace(")", " ")
+            for name in re.findall(r"\w+", names):
+                path = SNIPPETS / f"{name}.py"
+                if name not in found and path.is_file():
+                    found.add(name)
+                    pending.append(path.read_text(encoding="utf8"))
+    return found
+
+
+def cache_key(notebook: Path) -> str:
+    """A hash of the notebook's source and of the snippets it imports, directly or not.
+
+    Editing a snippet that a notebook does not use leaves that notebook's cache valid.
+    """
+    source = notebook.read_text(encoding="utf8")
+    digest = hashlib.sha256(b"notebooks-v1\0" + source.encode())
+    for name in sorted(snippet_modules(source)):
+        digest.update(name.encode() + b"\0" + (SNIPPETS / f"{name}.py").read_bytes() + b"\0")
+    return digest.hexdigest()[:20]
+
+
+def executed_path(notebook: Path) -> Path:
+    """Where the executed copy of ``notebook`` is cached.
+
+    The file keeps the notebook's name (it becomes the page's download) inside a folder
+    named ``notebooks`` (mkdocs-jupyter's ``include`` pattern ``notebooks/*.ipynb``).
+    """
+    return CACHE / cache_key(notebook) / "notebooks" / f"{notebook.stem}.ipynb"
+
+
+def execute(notebook: Path, target: Path) -> float:
+    """Execute the percent-format ``notebook`` into ``target``; return the seconds it took.
+
+    Raises:
+        nbclient.exceptions.CellExecutionError: a cell raised.
+    """
+    # Imported here: only a build that has something to execute pays for these imports.
+    import jupytext
+    import nbclient
+    import nbformat
+    from jupyter_client.manager import KernelManager
+
+    start = time.perf_counter()
+    nb = jupytext.read(notebook)
+    with tempfile.TemporaryDirectory(prefix="nbexec-") as scratch:
+        # IPC sockets in a private folder: no TCP port, and no warning about unencrypted TCP.
+        manager = KernelManager(kernel_name="python3", transport="ipc", ip=f"{scratch}/kernel")
+        client = nbclient.NotebookClient(
+            nb,
+            km=manager,
+            timeout=TIMEOUT_S,
+            allow_errors=False,
+            resources={"metadata": {"path": str(ROOT)}},
+        )
+        try:
+            # One thread per kernel: kernels run two at a time beside MkDocs on a small
+            # machine, and oversubscribed PyTorch threads spin instead of working.
+            client.execute(env={**os.environ, "OMP_NUM_THREADS": "1"})
+        finally:
+            # nbclient leaves a kernel manager it was given running: stop the kernel here.
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written under another name and renamed: an interrupted build never leaves half a file.
+    partial = target.with_suffix(f".{os.getpid()}.partial")
+    nbformat.write(nb, partial)  # type: ignore[no-untyped-call]
+    partial.replace(target)
+    return time.perf_counter() - start
+
+
+@event_priority(100)  # before mkdocs-jupyter's on_files, which picks pages by abs_src_path
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    global _pool
+    _executions.clear()
+    for file in list(files):
+        if not file.src_uri.startswith("notebooks/"):
+            continue
+        if not NOTEBOOK_URI.match(file.src_uri):
+            # docs/notebooks/ holds notebooks only; a helper such as conftest.py is not published.
+            files.remove(file)
+            continue
+        source = Path(file.abs_src_path or "")
+        target = executed_path(source)
+        file.abs_src_path = str(target)
+        if not target.is_file():
+            if _pool is None:
+                _pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
+            log.info("Executing notebook %s", file.src_uri)
+            _executions[file.src_uri] = _pool.submit(execute, source, target)
+    return files
+
+
+@event_priority(100)  # before mkdocs-jupyter's on_pre_page, which reads the executed file
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    future = _executions.pop(page.file.src_uri, None)
+    if future is not None:
+        try:
+            seconds = future.result()
+        except Exception as error:
+            raise PluginError(
+                f"notebook {page.file.src_uri} failed to execute:\n{error}"
+            ) from error
+        log.info("Executed notebook %s in %.1f s", page.file.src_uri, seconds)
+    return page
+
+
+MARKDOWN_CELL = re.compile(r'(<div class="[^"]*jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$]+?)(?<![\s\\])\$")
+
+
+def mathjax_delimiters(cell_html: str) -> str:
+    """Turn ``$$...$$`` into ``\\[...\\]`` and ``$...$`` into ``\\(...\\)``."""
+    cell_html = DISPLAY_MATH.sub(lambda m: rf"\[{m[1]}\]", cell_html)
+    return INLINE_MATH.sub(lambda m: rf"\({m[1]}\)", cell_html)
+
+
+def notebook_links(file: File) -> str:
+    """The download and Colab links shown above a notebook."""
+    name = Path(file.src_uri).stem
+    return (
+        '<p class="notebook-links">'
+        f'<a class="md-button" href="{html.escape(name)}.ipynb" download>'
+        "Download this notebook (.ipynb, with outputs)</a> "
+        f'<a class="md-button" href="{html.escape(COLAB + name)}.ipynb">Open in Colab</a>'
+        "</p>\n"
+        '<p class="notebook-note"><small>This page is the notebook '
+        f"<code>docs/notebooks/{html.escape(name)}.py</code> (jupytext percent format), "
+        "executed when the site was built: every output below came from running it. The "
+        "download is that executed notebook. Colab opens only <code>.ipynb</code> files, and "
+        "the repository keeps the <code>.py</code>: the Colab link works once the "
+        "<code>.ipynb</code> generated from it (<code>jupytext --to ipynb</code>) is published "
+        "at that path. Until then, download the notebook and upload it to Colab "
+        "(File, Upload notebook).</small></p>\n"
+    )
+
+
+def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if not NOTEBOOK_URI.match(page.file.src_uri):
+        return html_text
+    html_text = MARKDOWN_CELL.sub(lambda m: m[1] + mathjax_delimiters(m[2]) + m[3], html_text)
+    return notebook_links(page.file) + html_text
+
+
+def on_shutdown() -> None:
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,286 @@
+"""The command line: list the examples, run one, or predict with a deployed model.
+
+    python -m snippets                       # list the examples (also: snippets list)
+    snippets run tiny-network --epochs 5 --seed 1 --device cpu --threads 1
+    snippets run workflow-classification --save artifacts/breast-cancer --json
+    snippets predict artifacts/breast-cancer artifacts/breast-cancer/example_input.csv
+
+Adding an example is one line in ``EXAMPLES``: its name, a one-line summary, and
+``"module:function"``. The function is imported only when the example runs (listing stays
+fast) and is called with those of ``epochs``, ``seed``, ``device``, ``save_dir`` and
+``progress`` that its signature accepts, plus any fixed keyword arguments of the entry.
+It returns an object with ``to_dict()``, a dataclass, or a mapping. ``progress``, if
+accepted, is called as ``progress(done, total, label)``. An option the function does not
+accept (``--epochs`` for an example that does not train) is refused with exit code 2.
+
+Invalid arguments exit with code 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import inspect
+import json
+import math
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True)
+class Example:
+    """One runnable example: ``target`` is ``"package.module:function"``."""
+
+    name: str
+    summary: str
+    target: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    def load(self) -> Callable[..., Any]:
+        module_name, _, function = self.target.partition(":")
+        return getattr(importlib.import_module(module_name), function)  # type: ignore[no-any-return]
+
+
+# --8<-- [start:registry]
+EXAMPLES: dict[str, Example] = {
+    e.name: e
+    for e in [
+        Example("neuron", "one neuron, NumPy against PyTorch", "snippets.__main__:run_neuron"),
+        Example("tiny-network", "a tiny PyTorch network on the digits (>= 97% test accuracy)",
+                "snippets.tiny_network:train_tiny_network"),
+        Example("workflow-classification", "the nine steps on breast-cancer data (binary)",
+                "snippets.workflow:run_workflow", {"dataset": "breast-cancer"}),
+        Example("workflow-regression", "the nine steps on Friedman #1 (regression, known noise)",
+                "snippets.workflow:run_workflow", {"dataset": "friedman"}),
+    ]
+}  # fmt: skip
+# --8<-- [end:registry]
+
+
+def run_neuron(seed: int = 0, device: str | None = None) -> dict[str, Any]:
+    """The ``neuron`` example: one random neuron computed by NumPy and by PyTorch on ``device``.
+
+    Example:
+        >>> run_neuron(seed=0, device="cpu")["max_abs_difference"] < 1e-12
+        True
+    """
+    import numpy as np
+    import torch
+
+    from snippets.device import get_device
+    from snippets.neuron import neuron, torch_neuron
+
+    dev = get_device(device)
+    rng = np.random.default_rng(seed)
+    x, w, b = rng.normal(size=3), rng.normal(size=3), float(rng.normal())
+    outputs = {}
+    differences = []
+    for activation in ("identity", "sigmoid", "tanh", "relu"):
+        y_numpy = neuron(x, w, b, activation)
+        model = torch_neuron(w, b, activation).to(dev)
+        y_torch = model(torch.from_numpy(x).to(dev)).item()
+        outputs[activation] = y_numpy
+        differences.append(abs(y_numpy - y_torch))
+    return {
+        "x": x.tolist(),
+        "w": w.tolist(),
+        "b": b,
+        "outputs": outputs,
+        "max_abs_difference": max(differences),
+        "device": str(dev),
+    }
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, not usage + message
+        raise UsageError(message)
+
+
+def _int_at_least(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``snippets`` argument parser (``list``, ``run NAME``, ``predict DIR [CSV]``)."""
+    parser = _Parser(prog="snippets", description="Run the course's examples.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("list", help="list the examples")
+    run = sub.add_parser("run", help="run one example")
+    run.add_argument("name", help="example name (see `snippets list`)")
+    run.add_argument("--device", help="cpu, cuda, cuda:N or mps (default: the best available)")
+    run.add_argument(
+        "--epochs", type=_int_at_least(1), help="training epochs (a cap for workflows)"
+    )
+    run.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default 0)")
+    run.add_argument("--save", metavar="DIR", help="save the trained model here (workflows)")
+    run.add_argument("--threads", type=_int_at_least(1), help="CPU threads for PyTorch")
+    run.add_argument("--json", action="store_true", help="print machine-readable results only")
+    predict = sub.add_parser("predict", help="predict with a model saved by --save")
+    predict.add_argument("model_dir", help="directory written by `snippets run ... --save DIR`")
+    predict.add_argument("csv", nargs="?", default="-", help="CSV of inputs (default: stdin)")
+    predict.add_argument("--json", action="store_true", help="print a JSON list")
+    return parser
+
+
+def _jsonable(value: Any) -> Any:
+    """Turn a result into built-in types; non-finite floats become null (valid JSON)."""
+    if hasattr(value, "to_dict"):
+        return _jsonable(value.to_dict())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(dataclasses.asdict(value))
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def _call_options(example: Example, args: argparse.Namespace) -> dict[str, Any]:
+    accepted = inspect.signature(example.load()).parameters
+    options: dict[str, Any] = {"seed": args.seed}
+    for flag, key in (("epochs", "epochs"), ("save", "save_dir"), ("device", "device")):
+        value = getattr(args, flag)
+        if value is not None and key not in accepted:
+            raise UsageError(f"example {example.name!r} does not take --{flag}")
+        if value is not None:
+            options[key] = value
+    if "device" in accepted and "device" not in options:
+        options["device"] = None  # let snippets.device decide (SNIPPETS_DEVICE or hardware)
+    return {k: v for k, v in options.items() if k in accepted}
+
+
+def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if args.name not in EXAMPLES:
+        raise UsageError(f"unknown example {args.name!r}; choose from {', '.join(EXAMPLES)}")
+    example = EXAMPLES[args.name]
+    function = example.load()
+    options = {**example.kwargs, **_call_options(example, args)}
+    device = "cpu"
+    if "device" in options:
+        from snippets.device import get_device
+
+        try:  # validate before any work starts; pass on the resolved name
+            device = str(get_device(options["device"]))
+        except ValueError as error:
+            raise UsageError(str(error).replace("preferred: ", "--device: ", 1)) from None
+        options["device"] = device
+    if args.threads is not None:
+        import torch
+
+        # Tiny models gain nothing from several threads, and lose a lot on a busy machine.
+        torch.set_num_threads(args.threads)
+    start = time.perf_counter()
+    if args.json or "progress" not in inspect.signature(function).parameters:
+        result = function(**options)
+    else:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TextColumn("{task.fields[label]}"))  # fmt: skip
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task(example.name, total=None, label="")
+
+            def progress(done: int, total: int, label: str) -> None:
+                bar.update(task, completed=done, total=total, label=label)
+
+            result = function(**options, progress=progress)
+    seconds = time.perf_counter() - start
+    payload = {
+        "example": example.name,
+        "seed": args.seed,
+        "device": device,
+        "wall_seconds": seconds,
+        "result": _jsonable(result),
+    }
+    if args.json:
+        print(json.dumps(payload, indent=2, allow_nan=False))  # plain: no colour codes
+        return 0
+    table = Table(title=f"{example.name}: {example.summary}", show_header=False)
+    for key, value in payload["result"].items():
+        if isinstance(value, (list, dict)) and len(json.dumps(value)) > 80:
+            value = f"({len(value)} entries; see --json)"
+        table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))
+    table.add_row("wall time", f"{seconds:.2f} s")
+    out.print(table)
+    return 0
+
+
+def _predict(args: argparse.Namespace, out: Console) -> int:
+    from snippets.workflow import load_predictor, read_csv_rows
+
+    predictor = load_predictor(args.model_dir)
+    try:
+        rows = read_csv_rows(sys.stdin if args.csv == "-" else args.csv)
+    except OSError as error:
+        raise UsageError(f"cannot read {args.csv!r}: {error.strerror}") from None
+    labels = predictor.labels(rows)
+    if args.json:
+        print(json.dumps(labels))  # plain print: no colours or line wrapping
+    else:
+        for label in labels:
+            print(label)
+    return 0
+
+
+def _list(out: Console) -> int:
+    table = Table("example", "what it shows", title="snippets run NAME")
+    for example in EXAMPLES.values():
+        table.add_row(example.name, example.summary)
+    out.print(table)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m snippets`` and of the ``snippets`` console script.
+
+    Returns the exit status: 0 on success, 2 for invalid arguments (one line on stderr).
+
+    Example:
+        >>> main(["run", "no-such-example"])
+        2
+    """
+    out = Console(soft_wrap=True)
+    err = Console(stderr=True)
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "run":
+            return _run(args, out, err)
+        if args.command == "predict":
+            return _predict(args, out)
+        return _list(out)
+    except (UsageError, ValueError, TypeError) as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"snippets: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("snippets: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,649 @@
+"""Backpropagation written out: a NumPy multilayer perceptron and the classic 2-2-2 example.
+
+Layer ``l`` of the network computes, for a batch of examples stacked as the rows of
+``A^{l-1}``,
+
+    Z^l = A^{l-1} W^{l T} + b^l,        A^l = phi_l(Z^l),
+
+with ``W^l`` of shape ``(out, in)`` as in ``torch.nn.Linear``. The backward pass applies the
+chain rule layer by layer, from the loss back to the input:
+
+    Delta^L = dL/dA^L * phi_L'(Z^L)                    (error at the output)
+    Delta^l = (Delta^{l+1} W^{l+1}) * phi_l'(Z^l)       (error sent one layer back)
+    dL/dW^l = Delta^{l T} A^{l-1},  dL/db^l = sum of Delta^l over the batch
+
+No autograd is used: ``tests/test_backprop.py`` checks every gradient against PyTorch's.
+
+The second half reproduces Matt Mazur's "A Step by Step Backpropagation Example" (2015)
+number by number, with scalar arithmetic named as in the article.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from snippets.activations import ACTIVATION_NAMES, get_activation, softmax, softmax_jvp
+from snippets.losses import (
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    cross_entropy,
+    cross_entropy_grad,
+    mse,
+    mse_grad,
+)
+from snippets.optimizers import make_optimizer
+
+FloatArray = NDArray[np.float64]
+
+LAYER_ACTIVATIONS: tuple[str, ...] = (*ACTIVATION_NAMES, "softmax")
+"""Names accepted for a layer's activation: the element-wise ones, and softmax."""
+
+
+def _as_matrix(name: str, value: ArrayLike, ndim: int) -> FloatArray:
+    """A float64 copy of ``value`` with ``ndim`` dimensions and finite entries, or an error."""
+    try:
+        array = np.array(value, dtype=np.float64)  # a copy: the network owns its parameters
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be an array of real numbers: {error}") from None
+    if array.ndim != ndim or array.size == 0:
+        raise ValueError(f"{name} must be a non-empty {ndim}-D array, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite numbers")
+    return array
+
+
+def _check_activation(name: str, value: object) -> str:
+    if not isinstance(value, str) or value not in LAYER_ACTIVATIONS:
+        raise ValueError(f"{name} must be one of {list(LAYER_ACTIVATIONS)}, got {value!r}")
+    return value
+
+
+# --8<-- [start:activation_step]
+def activate(name: str, z: FloatArray) -> FloatArray:
+    """Apply the activation ``name`` to the pre-activations ``z`` (softmax along the last axis).
+
+    Example:
+        >>> activate("relu", np.array([[-1.0, 2.0]]))
+        array([[0., 2.]])
+    """
+    if name == "softmax":
+        return softmax(z, axis=-1)
+    return get_activation(name).function(z)
+
+
+def activate_backward(name: str, z: FloatArray, grad_a: FloatArray) -> FloatArray:
+    """Turn dL/da into dL/dz for ``a = phi(z)``: the local step of the chain rule.
+
+    For an element-wise activation this is ``grad_a * phi'(z)``. Softmax mixes the entries
+    of a row, so it needs its Jacobian-vector product instead.
+
+    Example:
+        >>> activate_backward("identity", np.array([[3.0]]), np.array([[2.0]]))
+        array([[2.]])
+    """
+    if name == "softmax":
+        return softmax_jvp(z, grad_a, axis=-1)
+    return grad_a * get_activation(name).gradient(z)
+
+
+# --8<-- [end:activation_step]
+
+
+class MLP:
+    """A multilayer perceptron: dense layers, each followed by its own activation.
+
+    Args:
+        weights: one matrix per layer, shape ``(out, in)`` (PyTorch's layout).
+        biases: one vector per layer, shape ``(out,)``.
+        activations: one name per layer, or a single name for every layer;
+            see :data:`LAYER_ACTIVATIONS`.
+
+    Attributes:
+        weights, biases: the network's own float64 copies, updated in place by training.
+
+    Raises:
+        ValueError: if the counts, shapes or names do not fit together.
+
+    Example:
+        >>> net = MLP([[[1.0, -1.0]]], [[0.5]], "identity")
+        >>> net.forward(np.array([[2.0, 1.0]]))
+        array([[1.5]])
+    """
+
+    def __init__(
+        self,
+        weights: Sequence[ArrayLike],
+        biases: Sequence[ArrayLike],
+        activations: str | Sequence[str],
+    ) -> None:
+        if len(weights) == 0 or len(weights) != len(biases):
+            raise ValueError(
+                "weights and biases must hold one array per layer (at least one), got "
+                f"{len(weights)} weight matrices and {len(biases)} bias vectors"
+            )
+        names = [activations] * len(weights) if isinstance(activations, str) else activations
+        if len(names) != len(weights):
+            raise ValueError(
+                f"activations must name one activation per layer ({len(weights)}), "
+                f"got {len(names)}: {list(names)!r}"
+            )
+        self.activations = [_check_activation(f"activations[{i}]", n) for i, n in enumerate(names)]
+        self.weights = [_as_matrix(f"weights[{i}]", w, 2) for i, w in enumerate(weights)]
+        self.biases = [_as_matrix(f"biases[{i}]", b, 1) for i, b in enumerate(biases)]
+        for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            if b.shape[0] != W.shape[0]:
+                raise ValueError(
+                    f"biases[{i}] must have one entry per row of weights[{i}] "
+                    f"({W.shape[0]}), got shape {b.shape}"
+                )
+            if i > 0 and W.shape[1] != self.weights[i - 1].shape[0]:
+                raise ValueError(
+                    f"weights[{i}] must have {self.weights[i - 1].shape[0]} columns (the "
+                    f"outputs of layer {i - 1}), got shape {W.shape}"
+                )
+        self._inputs: list[FloatArray] = []  # A^{l-1} of each layer, saved by forward
+        self._pre_activations: list[FloatArray] = []  # Z^l of each layer
+
+    # --8<-- [start:from_seed]
+    @classmethod
+    def from_seed(
+        cls, layer_sizes: Sequence[int], activations: str | Sequence[str], seed: int = 0
+    ) -> MLP:
+        """Build a network with random weights, initialised as ``torch.nn.Linear`` does.
+
+        Every weight and bias of a layer with ``n_in`` inputs is drawn uniformly from
+        ``[-1/sqrt(n_in), 1/sqrt(n_in)]``, which keeps the pre-activations of order one.
+
+        Args:
+            layer_sizes: ``[n_0, n_1, ..., n_L]``: inputs, then each layer's width.
+            activations: one name per layer (``L`` names), or one name for all.
+            seed: seed of the NumPy generator; the same seed gives the same network.
+
+        Example:
+            >>> MLP.from_seed([3, 4, 2], ["tanh", "identity"]).layer_sizes
+            [3, 4, 2]
+        """
+        sizes = list(layer_sizes)
+        if len(sizes) < 2 or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes
+        ):
+            raise ValueError(
+                f"layer_sizes must list at least 2 positive integers, got {layer_sizes!r}"
+            )
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        rng = np.random.default_rng(seed)
+        weights, biases = [], []
+        for n_in, n_out in itertools.pairwise(sizes):
+            bound = 1.0 / math.sqrt(n_in)
+            weights.append(rng.uniform(-bound, bound, size=(n_out, n_in)))
+            biases.append(rng.uniform(-bound, bound, size=n_out))
+        return cls(weights, biases, activations)
+
+    # --8<-- [end:from_seed]
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        """``[n_0, n_1, ..., n_L]``: the number of inputs, then each layer's width."""
+        return [self.weights[0].shape[1]] + [W.shape[0] for W in self.weights]
+
+    @property
+    def params(self) -> list[FloatArray]:
+        """``[W^1, b^1, W^2, b^2, ...]``: the arrays themselves, for an optimizer to update."""
+        return [p for W, b in zip(self.weights, self.biases, strict=True) for p in (W, b)]
+
+    # --8<-- [start:forward]
+    def forward(self, X: ArrayLike) -> FloatArray:
+        """Run a batch through every layer and remember what the backward pass needs.
+
+        Args:
+            X: inputs, shape ``(batch, n_0)``.
+
+        Returns:
+            The last layer's activations ``A^L``, shape ``(batch, n_L)``.
+        """
+        A = _as_matrix("X", X, 2)
+        if A.shape[1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"X must have {self.layer_sizes[0]} columns (one per input), got shape {A.shape}"
+            )
+        self._inputs, self._pre_activations = [], []
+        for W, b, name in zip(self.weights, self.biases, self.activations, strict=True):
+            Z = A @ W.T + b
+            self._inputs.append(A)
+            self._pre_activations.append(Z)
+            A = activate(name, Z)
+        return A
+
+    # --8<-- [end:forward]
+
+    # --8<-- [start:backward]
+    def backward(self, grad_output: ArrayLike) -> list[FloatArray]:
+        """Backpropagate dL/dA^L through the network saved by the last :meth:`forward`.
+
+        Args:
+            grad_output: dL/dA^L, the gradient of the loss with respect to the network's
+                output, shape ``(batch, n_L)``.
+
+        Returns:
+            ``[dL/dW^1, dL/db^1, dL/dW^2, dL/db^2, ...]``, in the order of :attr:`params`.
+
+        Raises:
+            RuntimeError: if :meth:`forward` has not been called.
+        """
+        if not self._inputs:
+            raise RuntimeError("call forward(X) before backward(): it saves what backward needs")
+        grad_A = _as_matrix("grad_output", grad_output, 2)
+        if grad_A.shape != self._pre_activations[-1].shape:
+            raise ValueError(
+                f"grad_output must have the shape of the last output, "
+                f"{self._pre_activations[-1].shape}, got {grad_A.shape}"
+            )
+        grads: list[FloatArray] = []
+        for l in reversed(range(len(self.weights))):  # noqa: E741 (l is the layer, as in the maths)
+            delta = activate_backward(self.activations[l], self._pre_activations[l], grad_A)
+            grads[:0] = [delta.T @ self._inputs[l], delta.sum(axis=0)]  # dL/dW^l, dL/db^l
+            grad_A = delta @ self.weights[l]  # dL/dA^{l-1}: the error sent one layer back
+        return grads
+
+    # --8<-- [end:backward]
+
+
+# --8<-- [start:loss]
+LossFunction = Callable[[FloatArray, Any], float]
+LossGradient = Callable[[FloatArray, Any], FloatArray]
+LOSSES: dict[str, tuple[LossFunction, LossGradient]] = {
+    "mse": (mse, mse_grad),  # target: same shape as the output
+    "cross_entropy": (cross_entropy, cross_entropy_grad),  # target: integer class labels
+    # target: 0/1 of the same shape as the output (one logit per example for two classes)
+    "bce_with_logits": (binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_grad),
+}
+
+
+def loss_and_grad(output: FloatArray, target: ArrayLike, loss: str) -> tuple[float, FloatArray]:
+    """The loss of a batch and its gradient dL/d(output), the start of the backward pass.
+
+    ``"cross_entropy"`` and ``"bce_with_logits"`` take the network's output as logits (the
+    softmax or sigmoid is inside the loss, where it is numerically safe), so the last layer
+    should be ``"identity"``; the gradient is then ``(softmax(output) - onehot) / B``, or
+    ``(sigmoid(output) - target) / B``.
+
+    Example:
+        >>> loss_and_grad(np.array([[1.0, 3.0]]), np.array([[0.0, 3.0]]), "mse")
+        (0.5, array([[1., 0.]]))
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+    function, gradient = LOSSES[loss]
+    return float(function(output, target)), np.asarray(gradient(output, target), dtype=np.float64)
+
+
+# --8<-- [end:loss]
+
+
+def _labels_or_targets(name: str, y: ArrayLike, loss: str) -> NDArray[Any]:
+    array = np.asarray(y)
+    if loss == "cross_entropy":
+        if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
+            raise ValueError(
+                f"{name} must be a 1-D array of integer class labels for cross_entropy, "
+                f"got dtype {array.dtype} and shape {array.shape}"
+            )
+        return array
+    return _as_matrix(name, y, 2)
+
+
+# --8<-- [start:train]
+def train(
+    model: MLP,
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    loss: str = "mse",
+    optimizer: str = "sgd",
+    lr: float = 0.1,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    seed: int = 0,
+    **optimizer_options: Any,
+) -> list[float]:
+    """Train ``model`` in place by mini-batch gradient descent; return the loss of each epoch.
+
+    One epoch is one pass over the data, shuffled, in batches of ``batch_size`` examples
+    (all of them when ``None``). Each batch: forward pass, loss, backward pass, optimizer step.
+
+    Args:
+        model: the network to train; its arrays are updated in place.
+        X: inputs, shape ``(n, n_0)``.
+        y: targets, shape ``(n, n_L)`` for ``"mse"``, integer labels ``(n,)`` for
+            ``"cross_entropy"``.
+        loss: a name from :data:`LOSSES`.
+        optimizer: a name for :func:`snippets.optimizers.make_optimizer`: ``"sgd"``,
+            ``"adam"``, ...
+        lr: the learning rate.
+        epochs: how many passes over the data.
+        batch_size: examples per step; ``None`` for full-batch gradient descent.
+        seed: seeds the shuffling.
+        **optimizer_options: passed to the optimizer, e.g. ``momentum=0.9``.
+
+    Returns:
+        The mean training loss of each epoch (over its batches, weighted by their size),
+        measured on the batches as they were seen, before each step.
+
+    Example:
+        >>> net = MLP.from_seed([1, 1], "identity")
+        >>> history = train(net, [[0.0], [1.0]], [[1.0], [3.0]], lr=0.5, epochs=200)
+        >>> history[-1] < 1e-10 < history[0]
+        True
+    """
+    X_arr = _as_matrix("X", X, 2)
+    y_arr = _labels_or_targets("y", y, loss)
+    if len(y_arr) != len(X_arr):
+        raise ValueError(
+            f"X and y must hold the same number of examples, got {len(X_arr)} and {len(y_arr)}"
+        )
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    n = len(X_arr)
+    size = n if batch_size is None else batch_size
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    opt = make_optimizer(optimizer, model.params, lr=lr, **optimizer_options)
+    rng = np.random.default_rng(seed)
+    history = []
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        total = 0.0
+        for start in range(0, n, size):
+            batch = order[start : start + size]
+            value, grad_output = loss_and_grad(model.forward(X_arr[batch]), y_arr[batch], loss)
+            opt.step(model.backward(grad_output))
+            total += value * len(batch)
+        history.append(total / n)
+    return history
+
+
+# --8<-- [end:train]
+
+
+# --8<-- [start:gradient_check]
+def gradient_check(
+    model: MLP, X: ArrayLike, y: ArrayLike, loss: str = "mse", eps: float = 1e-6
+) -> float:
+    """Compare :meth:`MLP.backward` with central finite differences; return the worst error.
+
+    Each parameter ``p`` is nudged both ways, and ``(L(p + eps) - L(p - eps)) / (2 eps)``,
+    accurate to ``O(eps^2)``, is compared with the analytic gradient. The relative error of
+    one entry is ``|analytic - numeric| / max(|analytic|, |numeric|, 1e-8)`` (the floor
+    stops a gradient of almost exactly zero from dividing by almost zero). Values around
+    1e-7 or below mean the gradients are right; 1e-2 or above means a bug.
+
+    Example:
+        >>> net = MLP.from_seed([3, 4, 2], ["tanh", "sigmoid"])
+        >>> X, y = np.ones((5, 3)), np.zeros((5, 2))
+        >>> gradient_check(net, X, y) < 1e-6
+        True
+    """
+    if not (isinstance(eps, float) and 0 < eps < 1):
+        raise ValueError(f"eps must be a float in (0, 1), got {eps!r}")
+    X_arr = _as_matrix("X", X, 2)
+    y_arr = _labels_or_targets("y", y, loss)
+    _, grad_output = loss_and_grad(model.forward(X_arr), y_arr, loss)
+    analytic = model.backward(grad_output)
+    worst = 0.0
+    for p, g in zip(model.params, analytic, strict=True):
+        for index in np.ndindex(p.shape):
+            saved = p[index]
+            p[index] = saved + eps
+            loss_plus, _ = loss_and_grad(model.forward(X_arr), y_arr, loss)
+            p[index] = saved - eps
+            loss_minus, _ = loss_and_grad(model.forward(X_arr), y_arr, loss)
+            p[index] = saved  # put the parameter back exactly
+            numeric = (loss_plus - loss_minus) / (2 * eps)
+            error = abs(g[index] - numeric) / max(abs(g[index]), abs(numeric), 1e-8)
+            worst = max(worst, float(error))
+    return worst
+
+
+# --8<-- [end:gradient_check]
+
+
+# --8<-- [start:worked_example]
+MAZUR_WEIGHTS = (0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55)
+"""w1..w8 of the article: w1 i1->h1, w2 i2->h1, w3 i1->h2, w4 i2->h2,
+w5 h1->o1, w6 h2->o1, w7 h1->o2, w8 h2->o2."""
+
+
+def worked_example(
+    inputs: tuple[float, float] = (0.05, 0.10),
+    targets: tuple[float, float] = (0.01, 0.99),
+    weights: Sequence[float] = MAZUR_WEIGHTS,
+    biases: tuple[float, float] = (0.35, 0.60),
+    learning_rate: float = 0.5,
+) -> dict[str, float]:
+    """One step of gradient descent on Mazur's 2-2-2 sigmoid network, every number named.
+
+    The error is ``E_total = 1/2 (t1 - out_o1)^2 + 1/2 (t2 - out_o2)^2``. Each layer has one
+    bias shared by its two neurons, and, as in the article, the biases are not updated.
+    The hidden-layer gradients use the *old* w5..w8: all gradients are taken at the same
+    point, before any weight changes.
+
+    Returns:
+        Every intermediate number, in the article's order, keyed by the article's names
+        (``"net_h1"``, ``"dE_total/dw5"``, ``"w5+"``, ...). ``"E_total+"`` is the error after
+        the step.
+
+    Example:
+        >>> round(worked_example()["E_total"], 9)
+        0.298371109
+    """
+    i1, i2 = _finite_numbers("inputs", inputs, 2)
+    t1, t2 = _finite_numbers("targets", targets, 2)
+    w1, w2, w3, w4, w5, w6, w7, w8 = _finite_numbers("weights", weights, 8)
+    b1, b2 = _finite_numbers("biases", biases, 2)
+    (eta,) = _finite_numbers("learning_rate", [learning_rate], 1)
+    if eta <= 0:
+        raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+
+    def sigmoid(x: float) -> float:
+        return 1 / (1 + math.exp(-x))
+
+    def forward(w: Sequence[float]) -> dict[str, float]:
+        v: dict[str, float] = {}
+        v["net_h1"] = w[0] * i1 + w[1] * i2 + b1 * 1
+        v["out_h1"] = sigmoid(v["net_h1"])
+        v["net_h2"] = w[2] * i1 + w[3] * i2 + b1 * 1
+        v["out_h2"] = sigmoid(v["net_h2"])
+        v["net_o1"] = w[4] * v["out_h1"] + w[5] * v["out_h2"] + b2 * 1
+        v["out_o1"] = sigmoid(v["net_o1"])
+        v["net_o2"] = w[6] * v["out_h1"] + w[7] * v["out_h2"] + b2 * 1
+        v["out_o2"] = sigmoid(v["net_o2"])
+        v["E_o1"] = 0.5 * (t1 - v["out_o1"]) ** 2
+        v["E_o2"] = 0.5 * (t2 - v["out_o2"]) ** 2
+        v["E_total"] = v["E_o1"] + v["E_o2"]
+        return v
+
+    old = [w1, w2, w3, w4, w5, w6, w7, w8]
+    v = {"i1": i1, "i2": i2, "t1": t1, "t2": t2, "b1": b1, "b2": b2, "eta": eta}
+    v |= {f"w{k}": w for k, w in enumerate(old, start=1)}
+    v |= forward(old)
+    out_h1, out_h2, out_o1, out_o2 = v["out_h1"], v["out_h2"], v["out_o1"], v["out_o2"]
+
+    # Output layer: dE/dw = dE/dout * dout/dnet * dnet/dw, and delta = dE/dout * dout/dnet.
+    v["dE_total/dout_o1"] = -(t1 - out_o1)
+    v["dout_o1/dnet_o1"] = out_o1 * (1 - out_o1)  # sigmoid'(net) = out (1 - out)
+    v["delta_o1"] = v["dE_total/dout_o1"] * v["dout_o1/dnet_o1"]
+    v["dE_total/dout_o2"] = -(t2 - out_o2)
+    v["dout_o2/dnet_o2"] = out_o2 * (1 - out_o2)
+    v["delta_o2"] = v["dE_total/dout_o2"] * v["dout_o2/dnet_o2"]
+    v["dE_total/dw5"] = v["delta_o1"] * out_h1  # dnet_o1/dw5 = out_h1
+    v["dE_total/dw6"] = v["delta_o1"] * out_h2
+    v["dE_total/dw7"] = v["delta_o2"] * out_h1
+    v["dE_total/dw8"] = v["delta_o2"] * out_h2
+
+    # Hidden layer: out_h1 feeds both outputs, so its error is the sum of what each sends back.
+    v["dE_o1/dout_h1"] = v["delta_o1"] * w5
+    v["dE_o2/dout_h1"] = v["delta_o2"] * w7
+    v["dE_total/dout_h1"] = v["dE_o1/dout_h1"] + v["dE_o2/dout_h1"]
+    v["dout_h1/dnet_h1"] = out_h1 * (1 - out_h1)
+    v["delta_h1"] = v["dE_total/dout_h1"] * v["dout_h1/dnet_h1"]
+    v["dE_o1/dout_h2"] = v["delta_o1"] * w6
+    v["dE_o2/dout_h2"] = v["delta_o2"] * w8
+    v["dE_total/dout_h2"] = v["dE_o1/dout_h2"] + v["dE_o2/dout_h2"]
+    v["dout_h2/dnet_h2"] = out_h2 * (1 - out_h2)
+    v["delta_h2"] = v["dE_total/dout_h2"] * v["dout_h2/dnet_h2"]
+    v["dE_total/dw1"] = v["delta_h1"] * i1  # dnet_h1/dw1 = i1
+    v["dE_total/dw2"] = v["delta_h1"] * i2
+    v["dE_total/dw3"] = v["delta_h2"] * i1
+    v["dE_total/dw4"] = v["delta_h2"] * i2
+
+    # The update, w+ = w - eta * dE/dw, for all eight weights at once.
+    new = [w - eta * v[f"dE_total/dw{k}"] for k, w in enumerate(old, start=1)]
+    v |= {f"w{k}+": w for k, w in enumerate(new, start=1)}
+    v["E_total+"] = forward(new)["E_total"]
+    return v
+
+
+# --8<-- [end:worked_example]
+
+
+def _finite_numbers(name: str, values: Sequence[float], count: int) -> list[float]:
+    if isinstance(values, (str, bytes)) or len(values) != count:
+        raise ValueError(f"{name} must hold {count} numbers, got {values!r}")
+    numbers = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+            raise TypeError(f"{name} must hold real numbers, got {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must hold finite numbers, got {value!r}")
+        numbers.append(float(value))
+    return numbers
+
+
+WORKED_FORMULAS: dict[str, list[tuple[str, str]]] = {
+    "The forward pass": [
+        ("net_h1", "w1*i1 + w2*i2 + b1*1"),
+        ("out_h1", "1/(1 + exp(-net_h1))"),
+        ("net_h2", "w3*i1 + w4*i2 + b1*1"),
+        ("out_h2", "1/(1 + exp(-net_h2))"),
+        ("net_o1", "w5*out_h1 + w6*out_h2 + b2*1"),
+        ("out_o1", "1/(1 + exp(-net_o1))"),
+        ("net_o2", "w7*out_h1 + w8*out_h2 + b2*1"),
+        ("out_o2", "1/(1 + exp(-net_o2))"),
+        ("E_o1", "1/2*(t1 - out_o1)^2"),
+        ("E_o2", "1/2*(t2 - out_o2)^2"),
+        ("E_total", "E_o1 + E_o2"),
+    ],
+    "The backward pass: output layer": [
+        ("dE_total/dout_o1", "-(t1 - out_o1)"),
+        ("dout_o1/dnet_o1", "out_o1*(1 - out_o1)"),
+        ("delta_o1", "dE_total/dout_o1 * dout_o1/dnet_o1"),
+        ("dE_total/dw5", "delta_o1 * out_h1"),
+        ("dE_total/dw6", "delta_o1 * out_h2"),
+        ("dE_total/dout_o2", "-(t2 - out_o2)"),
+        ("dout_o2/dnet_o2", "out_o2*(1 - out_o2)"),
+        ("delta_o2", "dE_total/dout_o2 * dout_o2/dnet_o2"),
+        ("dE_total/dw7", "delta_o2 * out_h1"),
+        ("dE_total/dw8", "delta_o2 * out_h2"),
+    ],
+    "The backward pass: hidden layer": [
+        ("dE_o1/dout_h1", "delta_o1 * w5"),
+        ("dE_o2/dout_h1", "delta_o2 * w7"),
+        ("dE_total/dout_h1", "dE_o1/dout_h1 + dE_o2/dout_h1"),
+        ("dout_h1/dnet_h1", "out_h1*(1 - out_h1)"),
+        ("delta_h1", "dE_total/dout_h1 * dout_h1/dnet_h1"),
+        ("dE_total/dw1", "delta_h1 * i1"),
+        ("dE_total/dw2", "delta_h1 * i2"),
+        ("dE_o1/dout_h2", "delta_o1 * w6"),
+        ("dE_o2/dout_h2", "delta_o2 * w8"),
+        ("dE_total/dout_h2", "dE_o1/dout_h2 + dE_o2/dout_h2"),
+        ("dout_h2/dnet_h2", "out_h2*(1 - out_h2)"),
+        ("delta_h2", "dE_total/dout_h2 * dout_h2/dnet_h2"),
+        ("dE_total/dw3", "delta_h2 * i1"),
+        ("dE_total/dw4", "delta_h2 * i2"),
+    ],
+    "The update": [
+        *((f"w{k}+", f"w{k} - eta * dE_total/dw{k}") for k in range(1, 9)),
+        ("E_total+", "E_total after the update"),
+    ],
+}
+"""How the article derives each number of :func:`worked_example`, section by section."""
+
+
+def format_number(value: float) -> str:
+    """Nine decimals, as the article prints them, without trailing zeros.
+
+    Example:
+        >>> format_number(0.3775), format_number(0.593269992110)
+        ('0.3775', '0.593269992')
+    """
+    text = f"{value:.9f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_worked_example(
+    numbers: dict[str, float] | None = None, sections: Sequence[str] | None = None
+) -> str:
+    """Lay out :func:`worked_example` as the article does: each formula, its numbers, its value.
+
+    Args:
+        numbers: the result of :func:`worked_example`; the article's network when ``None``.
+        sections: which sections of :data:`WORKED_FORMULAS` to show; all when ``None``.
+
+    Example:
+        >>> print(format_worked_example())  # doctest: +ELLIPSIS
+        == The forward pass ==
+        net_h1 = w1*i1 + w2*i2 + b1*1
+               = 0.15*0.05 + 0.2*0.1 + 0.35*1
+               = 0.3775
+        ...
+    """
+    v = worked_example() if numbers is None else numbers
+    chosen = list(WORKED_FORMULAS) if sections is None else list(sections)
+    for section in chosen:
+        if section not in WORKED_FORMULAS:
+            raise ValueError(f"sections must be among {list(WORKED_FORMULAS)}, got {section!r}")
+    missing = [name for rows in WORKED_FORMULAS.values() for name, _ in rows if name not in v]
+    if missing:
+        raise ValueError(f"numbers must come from worked_example(); missing {missing}")
+    # Longest names first, so that "dE_total/dout_o1" is replaced whole, not as "out_o1".
+    names = sorted(v, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, names)) + r")(?![\w+])")
+
+    def substitute(match: re.Match[str]) -> str:
+        value = v[match[1]]
+        return f"({format_number(value)})" if value < 0 else format_number(value)
+
+    lines = []
+    for section in chosen:
+        lines.append(f"== {section} ==")
+        for name, formula in WORKED_FORMULAS[section]:
+            pad = " " * len(name)
+            lines.append(f"{name} = {formula}")
+            if name != "E_total+":
+                lines.append(f"{pad} = {pattern.sub(substitute, formula)}")
+            lines.append(f"{pad} = {format_number(v[name])}")
+    return "\n".join(lines)
+
+
+def print_worked_example(
+    numbers: dict[str, float] | None = None, sections: Sequence[str] | None = None
+) -> None:
+    """Print :func:`format_worked_example`: the whole worked example, as the article shows it.
+
+    Example:
+        >>> print_worked_example(sections=["The update"])  # doctest: +ELLIPSIS
+        == The update ==
+        w1+ = w1 - eta * dE_total/dw1
+            = 0.15 - 0.5 * 0.000438568
+            = 0.149780716
+        ...
+    """
+    print(format_worked_example(numbers, sections))

@@ -1,0 +1,509 @@
+"""The site's figures, each drawn by one function from the other snippets' own code.
+
+Every ``<name>_figure()`` returns a :class:`matplotlib.figure.Figure` built with the object
+API (no ``pyplot``, so no global figure state), with labelled axes and a legend. The site's
+``hooks/figures.py`` draws each one at build time into ``figures/<name>.svg``; run
+``python -m snippets.figures activations=/tmp/activations.svg`` to draw one yourself, and
+``python -m snippets.figures --list`` for their names.
+
+**Light and dark mode.** A figure is a white card (opaque white background; the site's CSS
+rounds its corners) with near-black text and the Okabe-Ito colour-blind-safe palette. An SVG
+shown through ``<img>`` cannot see which palette the reader toggled in Material, so a
+transparent figure would have to pick one text colour for two backgrounds: mid-grey, which
+is low-contrast on both. The white card reads the same in both modes, when downloaded and
+when printed.
+
+Each figure computes what it shows with small settings, in well under two seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import NDArray
+
+from snippets import activations, dl_vs_ml, gradient_descent, losses, tiny_network
+
+FloatArray = NDArray[np.float64]
+
+# --8<-- [start:style]
+# Okabe and Ito's palette: distinguishable with every common form of colour blindness.
+COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+INK = "#222222"  # text, ticks, spines: near-black on the white card
+# Typed loosely: matplotlib's stubs want a dict keyed by the Literal of every rcParams name.
+STYLE: dict[Any, Any] = {
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "savefig.facecolor": "white",
+    "text.color": INK,
+    "axes.labelcolor": INK,
+    "axes.edgecolor": "#555555",
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "axes.prop_cycle": cycler(color=COLORS),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "legend.fontsize": 8,
+    "legend.frameon": False,
+    "lines.linewidth": 1.8,
+    # Text stays text (the browser's sans-serif font), which keeps each SVG small.
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Helvetica", "Arial", "sans-serif"],
+    "svg.fonttype": "none",
+    "svg.hashsalt": "dl-day-one",  # stable element ids, so an unchanged figure is byte-identical
+}
+
+
+@contextmanager
+def figure_style() -> Iterator[None]:
+    """Apply :data:`STYLE` while a figure is drawn or saved, and restore the defaults after."""
+    with mpl.rc_context(STYLE):
+        yield
+
+
+def card(width: float, height: float) -> Figure:
+    """A white-card figure of ``width`` x ``height`` inches with a tight, constrained layout."""
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def save_svg(fig: Figure) -> bytes:
+    """The figure as a small SVG document: text kept as text, no metadata.
+
+    Example:
+        >>> with figure_style():
+        ...     fig = card(2, 1)
+        ...     _ = fig.subplots().plot([0, 1], [0, 1])
+        >>> svg = save_svg(fig)
+        >>> svg.startswith(b"<?xml") and b"<metadata" not in svg
+        True
+    """
+    buffer = io.BytesIO()
+    with figure_style():
+        fig.savefig(
+            buffer,
+            format="svg",
+            dpi=100,  # only for the parts drawn rasterized
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
+    svg = buffer.getvalue()
+    # Drop the comment with matplotlib's version: it adds bytes and changes with upgrades.
+    svg = re.sub(rb"<!-- Created with matplotlib.*?-->\n?", b"", svg)
+    # Coordinates to 1/100 pt (invisible on any screen) and no indentation: about half the bytes.
+    svg = re.sub(rb"(\d\.\d\d)\d+", rb"\1", svg)
+    return re.sub(rb"\n\s*", b"\n", svg)
+
+
+# --8<-- [end:style]
+
+
+# --8<-- [start:activations]
+def activations_figure() -> Figure:
+    """Every activation function (solid) and its derivative (dashed), one panel each.
+
+    The last panel is softmax over two logits ``[z, 0]``: its first output is the sigmoid
+    of ``z``, which is how softmax generalises the sigmoid to many classes.
+    """
+    z = np.linspace(-3.0, 3.0, 61)  # steps of 0.1, with z = 0 (the kinks) among them
+    panels: list[tuple[str, FloatArray, FloatArray]] = []
+    for name in activations.ACTIVATION_NAMES:
+        phi, dphi = activations.get_activation(name)
+        panels.append((name, phi(z), dphi(z)))
+    logits = np.stack([z, np.zeros_like(z)], axis=1)
+    first = activations.softmax(logits)[:, 0]
+    # d softmax_0 / d z_0: the Jacobian-vector product with the unit vector e_0.
+    unit = np.tile([1.0, 0.0], (z.size, 1))
+    panels.append(("softmax([z, 0])[0]", first, activations.softmax_jvp(logits, unit)[:, 0]))
+
+    with figure_style():
+        fig = card(8.0, 4.2)
+        axes = fig.subplots(2, 4, sharex=True)
+        for ax, (name, value, grad) in zip(axes.flat, panels, strict=True):
+            ax.plot(z, value, color=COLORS[0], label="φ(z)")
+            ax.plot(z, grad, color=COLORS[1], linestyle="--", label="φ'(z)")
+            ax.set_title(name)
+            ax.set_ylim(-1.3, 3.1)
+            ax.set_yticks([-1, 0, 1, 2, 3])
+        for ax in axes[1]:
+            ax.set_xlabel("pre-activation z")
+        for ax in axes[:, 0]:
+            ax.set_ylabel("value")
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside upper center", ncols=2)
+    return fig
+
+
+# --8<-- [end:activations]
+
+
+def _per_element(
+    loss: Callable[[FloatArray, FloatArray], float], pred: FloatArray, target: float
+) -> FloatArray:
+    """The loss of each prediction on its own (the library's losses average over a batch)."""
+    return np.array([loss(np.array([p]), np.array([target])) for p in pred])
+
+
+# --8<-- [start:losses]
+def losses_figure() -> Figure:
+    """Regression losses against the error, and binary cross-entropy against the probability."""
+    error = np.linspace(-3.0, 3.0, 61)
+    prob = np.linspace(0.005, 0.995, 100)
+    with figure_style():
+        fig = card(8.0, 3.2)
+        left, right = fig.subplots(1, 2)
+        left.plot(error, _per_element(losses.mse, error, 0.0), label="MSE: e²")
+        left.plot(error, _per_element(losses.mae, error, 0.0), label="MAE: |e|")
+        left.plot(
+            error,
+            _per_element(losses.huber, error, 0.0),
+            label="Huber, δ = 1",
+            linestyle="--",
+        )
+        left.set_xlabel("error e = prediction - target")
+        left.set_ylabel("loss")
+        left.set_title("Regression: one error's loss")
+        left.legend()
+
+        right.plot(prob, _per_element(losses.binary_cross_entropy, prob, 1.0), label="target y = 1")
+        right.plot(prob, _per_element(losses.binary_cross_entropy, prob, 0.0), label="target y = 0")
+        right.set_xlabel("predicted probability p of class 1")
+        right.set_ylabel("binary cross-entropy")
+        right.set_title("Classification: -log p(true class)")
+        right.set_ylim(0.0, 5.5)
+        right.legend(loc="upper center")
+    return fig
+
+
+# --8<-- [end:losses]
+
+
+# --8<-- [start:optimizer_trajectories]
+def optimizer_trajectories_figure() -> Figure:
+    """SGD, momentum, RMSprop and Adam from one start, on an ill-conditioned bowl and Rosenbrock."""
+    titles = {
+        "quadratic": "Ill-conditioned quadratic ½(x² + 10y²)",
+        "rosenbrock": "Rosenbrock (1 - x)² + 100(y - x²)²",
+    }
+    with figure_style():
+        fig = card(8.0, 3.6)
+        for ax, (surface, title) in zip(fig.subplots(1, 2), titles.items(), strict=True):
+            chosen = gradient_descent.SURFACES[surface]
+            paths = gradient_descent.compare_optimizers(surface)
+            xs = np.linspace(-4.5, 4.5, 120) if surface == "quadratic" else np.linspace(-2, 2, 120)
+            ys = np.linspace(-2.2, 2.2, 100) if surface == "quadratic" else np.linspace(-1, 3, 100)
+            gx, gy = np.meshgrid(xs, ys)
+            heights = np.array([chosen.f(p) for p in np.column_stack([gx.ravel(), gy.ravel()])])
+            # Log-spaced levels: both functions span several orders of magnitude.
+            levels = np.geomspace(max(heights.min(), 1e-2), heights.max(), 12)
+            ax.contour(
+                gx, gy, heights.reshape(gx.shape), levels=levels, colors="#bbbbbb", linewidths=0.7
+            )
+            for (label, path), color in zip(paths.items(), COLORS[: len(paths)], strict=True):
+                ax.plot(
+                    *path.T, color=color, linewidth=1.3, label=f"{label} ({len(path) - 1} steps)"
+                )
+            ax.plot(*chosen.start, marker="o", color=INK, linestyle="none", label="start")
+            ax.plot(
+                *chosen.minimum,
+                marker="*",
+                markersize=11,
+                color=INK,
+                linestyle="none",
+                label="minimum",
+            )
+            ax.set_xlim(xs[0], xs[-1])
+            ax.set_ylim(ys[0], ys[-1])
+            ax.set_title(title)
+            ax.set_xlabel("x")
+            ax.set_ylabel("y")
+            ax.grid(False)
+            ax.legend(loc="upper right" if surface == "rosenbrock" else "lower right", fontsize=7)
+    return fig
+
+
+# --8<-- [end:optimizer_trajectories]
+
+
+# --8<-- [start:learning_rates]
+def learning_rates_figure(epochs: int = 30) -> Figure:
+    """Loss against step for a learning rate that is too small, about right, and divergent."""
+    X, y = gradient_descent.make_linear_data()
+    with figure_style():
+        fig = card(5.5, 3.4)
+        ax = fig.subplots()
+        for name, lr in gradient_descent.learning_rate_regimes(X).items():
+            history = gradient_descent.batch_gd(X, y, lr=lr, epochs=epochs)
+            ax.plot(history.epoch_loss, marker=".", label=f"{name}: η = {lr:.3g}")
+        ax.set_yscale("log")
+        ax.set_xlabel("step (full-batch gradient descent)")
+        ax.set_ylabel("mean squared error (log scale)")
+        ax.set_title("Learning rate: too small, about right, divergent")
+        ax.legend()
+    return fig
+
+
+# --8<-- [end:learning_rates]
+
+
+BATCH_SIZES = (1, 8, 64, 500)
+
+
+def _seconds_per_epoch(X: FloatArray, y: FloatArray, batch_size: int, epochs: int = 5) -> float:
+    start = time.perf_counter()
+    gradient_descent.minibatch_gd(X, y, lr=0.02, epochs=epochs, batch_size=batch_size)
+    return (time.perf_counter() - start) / epochs
+
+
+# --8<-- [start:batch_size]
+def batch_size_figure(batch_sizes: Sequence[int] = BATCH_SIZES) -> Figure:
+    """Smaller batches: a noisier loss curve, but more updates per epoch and slower epochs."""
+    X, y = gradient_descent.make_linear_data(n_samples=500)
+    with figure_style():
+        fig = card(8.0, 3.4)
+        left, right = fig.subplots(1, 2)
+        for batch_size in batch_sizes:
+            history = gradient_descent.minibatch_gd(X, y, lr=0.02, epochs=3, batch_size=batch_size)
+            epochs = np.arange(1, history.batch_loss.size + 1) / history.updates_per_epoch
+            left.plot(epochs, history.batch_loss, linewidth=0.9, label=f"batch size {batch_size}")
+        left.set_ylim(0.0, 1.2 * float(history.batch_loss.max()))  # the full batch's start
+        left.set_xlabel("epoch")
+        left.set_ylabel("loss on the current batch")
+        left.set_title("Loss curve: noisier with smaller batches")
+        left.legend()
+
+        seconds = [_seconds_per_epoch(X, y, b) for b in batch_sizes]
+        right.plot(batch_sizes, [1000 * s for s in seconds], marker="o", label="measured")
+        right.set_xscale("log")
+        right.set_yscale("log")
+        right.set_xticks(batch_sizes, [str(b) for b in batch_sizes])
+        right.minorticks_off()
+        right.set_xlabel("batch size (log scale)")
+        right.set_ylabel("milliseconds per epoch (log scale)")
+        right.set_title(f"Wall-clock time of one epoch, {len(y)} rows")
+        right.legend()
+    return fig
+
+
+# --8<-- [end:batch_size]
+
+
+def early_stopping(val_loss: Sequence[float], patience: int) -> tuple[int, int]:
+    """The epochs (1-based) that early stopping keeps and stops at, for a validation history.
+
+    The rule of :func:`snippets.workflow.train`: keep the weights of the epoch with the lowest
+    validation loss so far; stop once ``patience`` epochs pass without a new lowest. If that
+    never happens, training stops at the last epoch.
+
+    Example:
+        >>> early_stopping([0.9, 0.5, 0.6, 0.4, 0.7, 0.8, 0.9], patience=2)
+        (4, 6)
+    """
+    if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+        raise ValueError(f"patience must be a positive integer, got {patience!r}")
+    if len(val_loss) == 0:
+        raise ValueError("val_loss must hold at least one epoch's loss, got none")
+    best = 1
+    for epoch, loss in enumerate(val_loss, start=1):
+        if loss < val_loss[best - 1]:
+            best = epoch
+        elif epoch - best >= patience:
+            return best, epoch
+    return best, len(val_loss)
+
+
+# --8<-- [start:training_curves]
+def training_curves_figure(epochs: int = 14, patience: int = 3) -> Figure:
+    """The tiny network's loss and accuracy per epoch, and where early stopping triggers."""
+    result = tiny_network.train_tiny_network(epochs=epochs, device="cpu", batch_size=64)
+    history = result.history
+    epoch = [record.epoch for record in history]
+    best, stop = early_stopping([record.val_loss for record in history], patience)
+    with figure_style():
+        fig = card(8.0, 3.4)
+        left, right = fig.subplots(1, 2, sharex=True)
+        left.plot(epoch, [r.train_loss for r in history], marker=".", label="training")
+        left.plot(epoch, [r.val_loss for r in history], marker=".", label="validation")
+        left.set_yscale("log")
+        left.set_ylabel("cross-entropy loss (log scale)")
+        left.set_title("Loss")
+        right.plot(epoch, [r.train_accuracy for r in history], marker=".", label="training")
+        right.plot(epoch, [r.val_accuracy for r in history], marker=".", label="validation")
+        right.set_ylabel("accuracy")
+        right.set_title("Accuracy")
+        for ax in (left, right):
+            ax.axvline(
+                best,
+                color=COLORS[2],
+                linestyle="--",
+                linewidth=1.2,
+                label=f"best validation loss: epoch {best} (weights kept)",
+            )
+            if stop - best >= patience:
+                stop_label = f"early stop: epoch {stop} ({patience} epochs without improvement)"
+            else:
+                stop_label = f"last epoch {stop}: patience {patience} not yet used up"
+            ax.axvline(stop, color=COLORS[3], linestyle=":", linewidth=1.5, label=stop_label)
+            ax.set_xlabel("epoch")
+        left.legend(fontsize=7)
+    return fig
+
+
+# --8<-- [end:training_curves]
+
+
+def _boundary(ax: Axes, model: Any, X: FloatArray, y: NDArray[np.int64], title: str) -> None:
+    """Shade the class ``model`` predicts over the plane, and scatter the points on top."""
+    pad = 0.5
+    xs = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, 150)
+    ys = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, 120)
+    gx, gy = np.meshgrid(xs, ys)
+    predicted = model.predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    # The shading and the points go in as one small embedded PNG; the boundary stays a vector line.
+    ax.contourf(
+        gx, gy, predicted, levels=[-0.5, 0.5, 1.5], colors=["#cfe3f3", "#f6d7c3"], rasterized=True
+    )
+    ax.contour(gx, gy, predicted, levels=[0.5], colors=INK, linewidths=1.0)
+    for label, marker in ((0, "o"), (1, "s")):
+        points = X[y == label]
+        ax.scatter(
+            points[:, 0],
+            points[:, 1],
+            s=9,
+            marker=marker,
+            color=COLORS[label],
+            label=f"class {label}",
+            rasterized=True,
+        )
+    accuracy = float(np.mean(model.predict(X) == y))
+    ax.set_title(f"{title}\ntraining accuracy {accuracy:.0%}")
+    ax.set_xlabel("feature x₁")
+    ax.grid(False)
+
+
+# --8<-- [start:decision_boundaries]
+def decision_boundaries_figure() -> Figure:
+    """The boundary a logistic regression draws on two moons, next to an MLP's."""
+    X, y = dl_vs_ml.load_dataset("moons")
+    models = [
+        (dl_vs_ml.make_model("logistic_regression"), "Logistic regression: a straight line"),
+        (dl_vs_ml.make_model("mlp"), "MLP (2 hidden layers of 32): a curve"),
+    ]
+    with figure_style():
+        fig = card(8.0, 3.6)
+        axes = fig.subplots(1, 2, sharey=True)
+        for ax, (model, title) in zip(axes, models, strict=True):
+            _boundary(ax, model.fit(X, y), X, y, title)
+        axes[0].set_ylabel("feature x₂")
+        axes[0].legend(loc="lower left")
+    return fig
+
+
+# --8<-- [end:decision_boundaries]
+
+
+HIDDEN_UNITS = (2, 4, 8, 32)
+
+
+# --8<-- [start:hidden_units]
+def hidden_units_figure(hidden_units: Sequence[int] = HIDDEN_UNITS) -> Figure:
+    """An MLP's decision boundary on two moons as its one hidden layer widens."""
+    X, y = dl_vs_ml.load_dataset("moons")
+    with figure_style():
+        fig = card(8.0, 2.9)
+        axes = fig.subplots(1, len(hidden_units), sharey=True)
+        for ax, units in zip(axes, hidden_units, strict=True):
+            model = dl_vs_ml.TorchMLPClassifier(hidden=(units,), steps=400).fit(X, y)
+            _boundary(ax, model, X, y, f"{units} hidden unit{'s' if units > 1 else ''}")
+        axes[0].set_ylabel("feature x₂")
+        axes[0].legend(loc="lower left")
+    return fig
+
+
+# --8<-- [end:hidden_units]
+
+
+# --8<-- [start:dl_vs_ml]
+def dl_vs_ml_figure() -> Figure:
+    """Test accuracy on handwritten digits as the training set grows, per model."""
+    sweep = dl_vs_ml.size_sweep(
+        "digits",
+        sizes=(25, 50, 100, 200, 400, 800),
+        models=("logistic_regression", "random_forest", "mlp"),
+        repeats=1,
+    )
+    names = {
+        "logistic_regression": "logistic regression",
+        "random_forest": "random forest",
+        "mlp": "MLP (PyTorch)",
+    }
+    with figure_style():
+        fig = card(5.5, 3.4)
+        ax = fig.subplots()
+        for (model, accuracy), marker in zip(sweep.accuracy.items(), "os^", strict=True):
+            ax.plot(sweep.sizes, accuracy, marker=marker, label=names[model])
+        ax.set_xscale("log")
+        ax.set_xticks(sweep.sizes, [str(n) for n in sweep.sizes])
+        ax.minorticks_off()
+        ax.set_xlabel("training examples (log scale)")
+        ax.set_ylabel(f"test accuracy ({sweep.n_test} held-out digits)")
+        ax.set_title("Digits: accuracy as the training set grows")
+        ax.legend(loc="lower right")
+    return fig
+
+
+# --8<-- [end:dl_vs_ml]
+
+
+def main(argv: Sequence[str]) -> int:
+    """Draw figures from the command line: ``NAME=PATH ...`` writes each figure's SVG to PATH.
+
+    ``--list`` prints the names instead.
+    """
+    if list(argv) == ["--list"]:
+        print("\n".join(FIGURES))
+        return 0
+    for argument in argv:
+        name, sep, path = argument.partition("=")
+        if not sep or name not in FIGURES:
+            print(
+                f"expected NAME=PATH with NAME one of {list(FIGURES)}, got {argument!r}",
+                file=sys.stderr,
+            )
+            return 2
+        start, cpu = time.perf_counter(), time.process_time()
+        svg = save_svg(FIGURES[name]())
+        # Written under another name and renamed: a reader never sees half a file.
+        with open(f"{path}.partial", "wb") as out:
+            out.write(svg)
+        os.replace(f"{path}.partial", path)
+        print(
+            f"{name}: {len(svg)} bytes, {time.perf_counter() - start:.2f} s "
+            f"({time.process_time() - cpu:.2f} s CPU)"
+        )
+    return 0
+
+
+FIGURES: dict[str, Callable[[], Figure]] = {
+    name.removesuffix("_figure"): function
+    for name, function in list(globals().items())
+    if name.endswith("_figure") and callable(function)
+}
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

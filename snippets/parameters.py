@@ -1,0 +1,292 @@
+"""Count the learnable parameters of common layers with closed-form formulas.
+
+A parameter is a number the optimizer changes: a weight or a bias. Each function below
+returns the count that ``sum(p.numel() for p in layer.parameters())`` gives for the matching
+``torch.nn`` layer, and its docstring shows the formula. Hyperparameters (layer sizes, kernel
+size, number of layers, learning rate, ...) are the arguments: chosen by you, not learned.
+
+Notation: ``bias`` is 1 when the layer has a bias and 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import torch
+
+
+def _positive_int(name: str, value: object) -> int:
+    # bool is a subclass of int; True as a layer size is a bug, not a 1.
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return value
+
+
+def _flag(name: str, value: object) -> int:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return int(value)
+
+
+def _kernel(kernel_size: int | Sequence[int], dims: int) -> int:
+    """Number of kernel positions: k for 1-D, kh * kw for 2-D."""
+    sizes = [kernel_size] * dims if isinstance(kernel_size, int) else list(kernel_size)
+    if len(sizes) != dims:
+        raise ValueError(
+            f"kernel_size must be an int or a sequence of {dims} ints, got {kernel_size!r}"
+        )
+    product = 1
+    for size in sizes:
+        product *= _positive_int("kernel_size", size)
+    return product
+
+
+def _groups(in_channels: int, out_channels: int, groups: int) -> int:
+    _positive_int("groups", groups)
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"groups={groups} must divide both in_channels={in_channels} "
+            f"and out_channels={out_channels}"
+        )
+    return groups
+
+
+# --8<-- [start:dense]
+def linear_parameters(in_features: int, out_features: int, bias: bool = True) -> int:
+    """Parameters of a dense layer, ``torch.nn.Linear(in_features, out_features, bias)``.
+
+    Formula: ``out_features * in_features + bias * out_features``
+    (a weight matrix of shape ``(out, in)`` and one bias per output neuron).
+
+    Example:
+        >>> linear_parameters(784, 128)
+        100480
+    """
+    n_in = _positive_int("in_features", in_features)
+    n_out = _positive_int("out_features", out_features)
+    return n_out * n_in + _flag("bias", bias) * n_out
+
+
+def mlp_parameters(layer_sizes: Sequence[int], bias: bool = True) -> int:
+    """Parameters of a stack of dense layers with sizes ``n_0, n_1, ..., n_L``.
+
+    Formula: ``sum over l = 1..L of (n_{l-1} * n_l + bias * n_l)``.
+
+    Example:
+        >>> mlp_parameters([2, 2, 2])  # the 2-2-2 network of the backpropagation chapter
+        12
+    """
+    if isinstance(layer_sizes, (str, bytes)) or len(layer_sizes) < 2:
+        raise ValueError(f"layer_sizes must list at least 2 sizes, got {layer_sizes!r}")
+    return sum(
+        linear_parameters(n_in, n_out, bias) for n_in, n_out in itertools.pairwise(layer_sizes)
+    )
+
+
+# --8<-- [end:dense]
+
+
+# --8<-- [start:conv]
+def conv1d_parameters(
+    in_channels: int,
+    out_channels: int,
+    kernel_size: int | Sequence[int],
+    groups: int = 1,
+    bias: bool = True,
+) -> int:
+    """Parameters of ``torch.nn.Conv1d``.
+
+    Formula: ``out_channels * (in_channels / groups) * k + bias * out_channels``.
+    Each output channel has one kernel of length ``k`` per input channel of its group.
+    Stride, padding and dilation change the output size, never the parameter count.
+
+    Example:
+        >>> conv1d_parameters(16, 32, kernel_size=5)
+        2592
+    """
+    c_in = _positive_int("in_channels", in_channels)
+    c_out = _positive_int("out_channels", out_channels)
+    g = _groups(c_in, c_out, groups)
+    return c_out * (c_in // g) * _kernel(kernel_size, 1) + _flag("bias", bias) * c_out
+
+
+def conv2d_parameters(
+    in_channels: int,
+    out_channels: int,
+    kernel_size: int | Sequence[int],
+    groups: int = 1,
+    bias: bool = True,
+) -> int:
+    """Parameters of ``torch.nn.Conv2d``.
+
+    Formula: ``out_channels * (in_channels / groups) * kh * kw + bias * out_channels``.
+    With ``groups == in_channels == out_channels`` (a depthwise convolution) each channel
+    has a single ``kh x kw`` kernel.
+
+    Example:
+        >>> conv2d_parameters(3, 64, kernel_size=3)
+        1792
+        >>> conv2d_parameters(64, 64, kernel_size=(3, 3), groups=64)  # depthwise
+        640
+    """
+    c_in = _positive_int("in_channels", in_channels)
+    c_out = _positive_int("out_channels", out_channels)
+    g = _groups(c_in, c_out, groups)
+    return c_out * (c_in // g) * _kernel(kernel_size, 2) + _flag("bias", bias) * c_out
+
+
+# --8<-- [end:conv]
+
+
+# --8<-- [start:embedding]
+def embedding_parameters(num_embeddings: int, embedding_dim: int) -> int:
+    """Parameters of ``torch.nn.Embedding``: a lookup table, one row per token.
+
+    Formula: ``num_embeddings * embedding_dim`` (no bias).
+
+    Example:
+        >>> embedding_parameters(30000, 512)
+        15360000
+    """
+    return _positive_int("num_embeddings", num_embeddings) * _positive_int(
+        "embedding_dim", embedding_dim
+    )
+
+
+# --8<-- [end:embedding]
+
+
+# --8<-- [start:recurrent]
+GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+"""Weight blocks per recurrent cell: the plain RNN has one, the GRU three (reset, update,
+candidate), the LSTM four (input, forget, cell candidate, output)."""
+
+
+def recurrent_parameters(
+    cell: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int = 1,
+    bias: bool = True,
+    bidirectional: bool = False,
+) -> int:
+    """Parameters of ``torch.nn.RNN``, ``torch.nn.GRU`` or ``torch.nn.LSTM``.
+
+    For one layer and one direction, with ``g`` gates (RNN 1, GRU 3, LSTM 4), input size
+    ``n`` and hidden size ``h``:
+
+        ``g * (h * n + h * h + 2 * bias * h)``
+
+    PyTorch keeps two bias vectors, ``b_ih`` and ``b_hh``, hence ``2 * h`` per gate (the
+    textbook cell has one; the sum of the two is what matters mathematically). Layer 1 reads
+    the input (``n = input_size``); each later layer reads the previous layer's output
+    (``n = directions * hidden_size``). A bidirectional layer doubles everything
+    (``directions = 2``). The total is the sum over layers and directions.
+
+    Example:
+        >>> recurrent_parameters("lstm", input_size=10, hidden_size=20)
+        2560
+        >>> recurrent_parameters("gru", 10, 20, num_layers=2, bidirectional=True)
+        11280
+    """
+    if cell not in GATES:
+        raise ValueError(f"cell must be one of {sorted(GATES)}, got {cell!r}")
+    n = _positive_int("input_size", input_size)
+    h = _positive_int("hidden_size", hidden_size)
+    layers = _positive_int("num_layers", num_layers)
+    b = _flag("bias", bias)
+    directions = 1 + _flag("bidirectional", bidirectional)
+    total = 0
+    for layer in range(layers):
+        n_layer = n if layer == 0 else directions * h
+        total += directions * GATES[cell] * (h * n_layer + h * h + 2 * b * h)
+    return total
+
+
+def rnn_parameters(input_size: int, hidden_size: int, **options: Any) -> int:
+    """Parameters of ``torch.nn.RNN``: ``recurrent_parameters("rnn", ...)``, one gate.
+
+    Example:
+        >>> rnn_parameters(10, 20)
+        640
+    """
+    return recurrent_parameters("rnn", input_size, hidden_size, **options)
+
+
+def gru_parameters(input_size: int, hidden_size: int, **options: Any) -> int:
+    """Parameters of ``torch.nn.GRU``: ``recurrent_parameters("gru", ...)``, three gates.
+
+    Example:
+        >>> gru_parameters(10, 20)
+        1920
+    """
+    return recurrent_parameters("gru", input_size, hidden_size, **options)
+
+
+def lstm_parameters(input_size: int, hidden_size: int, **options: Any) -> int:
+    """Parameters of ``torch.nn.LSTM``: ``recurrent_parameters("lstm", ...)``, four gates.
+
+    Example:
+        >>> lstm_parameters(10, 20, num_layers=2)
+        5920
+    """
+    return recurrent_parameters("lstm", input_size, hidden_size, **options)
+
+
+# --8<-- [end:recurrent]
+
+
+# --8<-- [start:stack]
+LAYER_COUNTERS: dict[str, Callable[..., int]] = {
+    "linear": linear_parameters,
+    "conv1d": conv1d_parameters,
+    "conv2d": conv2d_parameters,
+    "embedding": embedding_parameters,
+    "rnn": rnn_parameters,
+    "gru": gru_parameters,
+    "lstm": lstm_parameters,
+}
+
+
+def stack_parameters(layers: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
+    """Total parameters of a stack of layers, each given as ``(kind, arguments)``.
+
+    The total is the sum of the layers' counts: layers share no parameters. Activations,
+    pooling, flattening and dropout have none, so they are left out.
+
+    Example:
+        >>> stack_parameters([
+        ...     ("embedding", {"num_embeddings": 1000, "embedding_dim": 32}),
+        ...     ("lstm", {"input_size": 32, "hidden_size": 64}),
+        ...     ("linear", {"in_features": 64, "out_features": 2}),
+        ... ])
+        57218
+    """
+    total = 0
+    for index, layer in enumerate(layers):
+        if not (isinstance(layer, tuple) and len(layer) == 2):
+            raise TypeError(f"layers[{index}] must be a (kind, arguments) pair, got {layer!r}")
+        kind, arguments = layer
+        if kind not in LAYER_COUNTERS:
+            raise ValueError(
+                f"layers[{index}] kind must be one of {sorted(LAYER_COUNTERS)}, got {kind!r}"
+            )
+        total += LAYER_COUNTERS[kind](**arguments)
+    return total
+
+
+def torch_parameter_count(module: torch.nn.Module) -> int:
+    """What PyTorch counts: ``sum(p.numel() for p in module.parameters())``.
+
+    Example:
+        >>> torch_parameter_count(torch.nn.Linear(784, 128))
+        100480
+    """
+    if not isinstance(module, torch.nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
+    return sum(p.numel() for p in module.parameters())
+
+
+# --8<-- [end:stack]

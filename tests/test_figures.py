@@ -1,0 +1,243 @@
+"""snippets.figures: each figure has its axes, labels and legend, and plots the library's numbers.
+
+Line data is checked against the functions it claims to show, recomputed here from the other
+snippets, so a figure that drew the wrong curve (or a stale copy of a formula) fails.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from snippets import activations, figures, gradient_descent, losses
+
+
+@pytest.fixture(scope="module")
+def drawn() -> dict[str, Figure]:
+    """Each figure once per test module (several are trained models)."""
+    cache: dict[str, Figure] = {}
+    return cache
+
+
+def get(drawn: dict[str, Figure], name: str) -> Figure:
+    if name not in drawn:
+        drawn[name] = figures.FIGURES[name]()
+    return drawn[name]
+
+
+def line(ax: Axes, label: str) -> Line2D:
+    matches = [ln for ln in ax.get_lines() if ln.get_label() == label]
+    assert len(matches) == 1, f"expected one line labelled {label!r} in {ax.get_title()!r}"
+    return matches[0]
+
+
+def xy(ln: Line2D) -> tuple[np.ndarray, np.ndarray]:
+    return np.asarray(ln.get_xdata(), dtype=float), np.asarray(ln.get_ydata(), dtype=float)
+
+
+def test_registry_lists_every_figure_function() -> None:
+    source = Path(figures.__file__).read_text(encoding="utf8")
+    defined = re.findall(r"^def (\w+)_figure\(", source, flags=re.M)
+    assert sorted(figures.FIGURES) == sorted(defined)
+    assert len(defined) >= 9
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "activations",
+        "losses",
+        "optimizer_trajectories",
+        "learning_rates",
+        "batch_size",
+        "decision_boundaries",
+        "hidden_units",
+        "dl_vs_ml",
+        "training_curves",
+    ],
+)
+def test_every_axes_is_labelled_and_the_figure_has_a_legend(
+    drawn: dict[str, Figure], name: str
+) -> None:
+    fig = get(drawn, name)
+    assert isinstance(fig, Figure)
+    axes = fig.get_axes()
+    assert axes
+    assert all(ax.get_title() for ax in axes), "every panel has a title"
+    assert any(ax.get_xlabel() for ax in axes)
+    assert any(ax.get_ylabel() for ax in axes)
+    has_legend = bool(fig.legends) or any(ax.get_legend() is not None for ax in axes)
+    assert has_legend
+    # White card: opaque white background, so the figure reads on light and dark pages.
+    assert fig.get_facecolor() == (1.0, 1.0, 1.0, 1.0)
+
+
+def test_activation_panels_plot_each_function_and_its_derivative(drawn: dict[str, Figure]) -> None:
+    fig = get(drawn, "activations")
+    axes = fig.get_axes()
+    assert [ax.get_title() for ax in axes] == [*activations.ACTIVATION_NAMES, "softmax([z, 0])[0]"]
+    for ax, name in zip(axes[:-1], activations.ACTIVATION_NAMES, strict=True):
+        phi, dphi = activations.get_activation(name)
+        z, value = xy(line(ax, "φ(z)"))
+        np.testing.assert_allclose(value, phi(z))
+        z, slope = xy(line(ax, "φ'(z)"))
+        np.testing.assert_allclose(slope, dphi(z))
+    # softmax of [z, 0] is the sigmoid of z, and its derivative the sigmoid's.
+    z, value = xy(line(axes[-1], "φ(z)"))
+    np.testing.assert_allclose(value, activations.sigmoid(z), atol=1e-12)
+    z, slope = xy(line(axes[-1], "φ'(z)"))
+    np.testing.assert_allclose(slope, activations.sigmoid_grad(z), atol=1e-12)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["φ(z)", "φ'(z)"]
+
+
+def test_loss_curves_are_the_losses_of_one_prediction(drawn: dict[str, Figure]) -> None:
+    left, right = get(drawn, "losses").get_axes()
+    e, value = xy(line(left, "MSE: e²"))
+    np.testing.assert_allclose(value, e**2)
+    e, value = xy(line(left, "MAE: |e|"))
+    np.testing.assert_allclose(value, np.abs(e))
+    e, value = xy(line(left, "Huber, δ = 1"))
+    np.testing.assert_allclose(value, [losses.huber([x], [0.0]) for x in e])
+    p, value = xy(line(right, "target y = 1"))
+    np.testing.assert_allclose(value, -np.log(p))
+    p, value = xy(line(right, "target y = 0"))
+    np.testing.assert_allclose(value, -np.log(1 - p))
+
+
+def test_trajectories_start_together_and_follow_the_optimizers(drawn: dict[str, Figure]) -> None:
+    axes = get(drawn, "optimizer_trajectories").get_axes()
+    assert len(axes) == 2
+    for ax, surface in zip(axes, ["quadratic", "rosenbrock"], strict=True):
+        expected = gradient_descent.compare_optimizers(surface)
+        start = gradient_descent.SURFACES[surface].start
+        for label, path in expected.items():
+            x, y = xy(line(ax, f"{label} ({len(path) - 1} steps)"))
+            assert (x[0], y[0]) == start
+            np.testing.assert_allclose(np.column_stack([x, y]), path)
+
+
+def test_learning_rate_curves_match_batch_gradient_descent(drawn: dict[str, Figure]) -> None:
+    (ax,) = get(drawn, "learning_rates").get_axes()
+    X, y = gradient_descent.make_linear_data()
+    regimes = gradient_descent.learning_rate_regimes(X)
+    finals = {}
+    for name, lr in regimes.items():
+        _, loss = xy(line(ax, f"{name}: η = {lr:.3g}"))
+        np.testing.assert_allclose(loss, gradient_descent.batch_gd(X, y, lr, 30).epoch_loss)
+        finals[name] = loss[-1]
+    assert finals["about right"] < finals["too small"] < finals["divergent"]
+    assert ax.get_yscale() == "log"
+
+
+def test_batch_size_panels(drawn: dict[str, Figure]) -> None:
+    left, right = get(drawn, "batch_size").get_axes()
+    noise = {}
+    for b in figures.BATCH_SIZES:
+        epochs, batch_loss = xy(line(left, f"batch size {b}"))
+        assert epochs[-1] == pytest.approx(3.0)  # three epochs, whatever the batch size
+        noise[b] = np.std(np.diff(np.log(batch_loss))) if batch_loss.size > 2 else 0.0
+    assert noise[1] > noise[64]  # smaller batches: a noisier curve
+    sizes, millis = xy(line(right, "measured"))
+    assert list(sizes) == list(figures.BATCH_SIZES)
+    assert np.all(millis > 0)
+
+
+@pytest.mark.parametrize("name", ["decision_boundaries", "hidden_units"])
+def test_boundary_panels_show_both_classes_of_the_moons(
+    drawn: dict[str, Figure], name: str
+) -> None:
+    axes = get(drawn, name).get_axes()
+    expected = 2 if name == "decision_boundaries" else len(figures.HIDDEN_UNITS)
+    assert len(axes) == expected
+    for ax in axes:
+        scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
+        assert (
+            sum(np.asarray(c.get_offsets()).shape[0] for c in scatters) == 400
+        )  # every point of the moons
+        accuracy = float(re.findall(r"training accuracy (\d+)%", ax.get_title())[0])
+        assert 50 <= accuracy <= 100
+
+
+def test_hidden_unit_titles_follow_the_widths(drawn: dict[str, Figure]) -> None:
+    titles = [ax.get_title() for ax in get(drawn, "hidden_units").get_axes()]
+    for units, title in zip(figures.HIDDEN_UNITS, titles, strict=True):
+        assert title.startswith(f"{units} hidden unit")
+
+
+def test_dl_vs_ml_curves_have_one_point_per_size(drawn: dict[str, Figure]) -> None:
+    (ax,) = get(drawn, "dl_vs_ml").get_axes()
+    labels = [ln.get_label() for ln in ax.get_lines()]
+    assert labels == ["logistic regression", "random forest", "MLP (PyTorch)"]
+    for ln in ax.get_lines():
+        sizes, accuracy = xy(ln)
+        assert list(sizes) == [25, 50, 100, 200, 400, 800]
+        assert np.all((accuracy > 0.1) & (accuracy <= 1.0))
+        assert accuracy[-1] > accuracy[0]  # more data helps every model
+
+
+def test_save_svg_is_small_text_svg_without_metadata(drawn: dict[str, Figure]) -> None:
+    svg = figures.save_svg(get(drawn, "losses"))
+    assert svg.startswith(b"<?xml")
+    assert svg.rstrip().endswith(b"</svg>")
+    assert b"<metadata" not in svg
+    assert b"Created with matplotlib" not in svg
+    assert b"<text" in svg  # svg.fonttype none: labels are text, not glyph outlines
+    assert b"MSE" in svg
+    assert len(svg) < 60_000
+    assert figures.save_svg(get(drawn, "losses")) == svg  # deterministic
+
+
+def test_style_does_not_leak_into_global_state() -> None:
+    import matplotlib as mpl
+
+    before = mpl.rcParams["svg.fonttype"], mpl.rcParams["axes.prop_cycle"]
+    figures.losses_figure()
+    assert (mpl.rcParams["svg.fonttype"], mpl.rcParams["axes.prop_cycle"]) == before
+
+
+def test_main_writes_the_svg_and_refuses_unknown_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "losses.svg"
+    assert figures.main([f"losses={target}"]) == 0
+    assert target.read_bytes().startswith(b"<?xml")
+    assert figures.main(["no_such_figure=/tmp/x.svg"]) == 2
+    assert "no_such_figure" in capsys.readouterr().err
+    assert figures.main(["--list"]) == 0
+    assert "activations" in capsys.readouterr().out.split()
+
+
+def test_early_stopping_keeps_the_best_epoch_and_stops_after_patience() -> None:
+    assert figures.early_stopping([3.0, 2.0, 1.0], patience=1) == (3, 3)  # never triggers
+    assert figures.early_stopping([1.0, 2.0, 3.0, 0.5], patience=2) == (1, 3)
+    assert figures.early_stopping([1.0, 1.0, 1.0], patience=5) == (1, 3)  # ties do not improve
+
+
+@pytest.mark.parametrize("patience", [0, -1, 1.5, True])
+def test_early_stopping_refuses_a_bad_patience(patience: object) -> None:
+    with pytest.raises(ValueError, match="patience"):
+        figures.early_stopping([1.0], patience=patience)  # type: ignore[arg-type]
+
+
+def test_early_stopping_refuses_an_empty_history() -> None:
+    with pytest.raises(ValueError, match="val_loss"):
+        figures.early_stopping([], patience=1)
+
+
+def test_training_curves_mark_best_and_stop(drawn: dict[str, Figure]) -> None:
+    left, right = get(drawn, "training_curves").get_axes()
+    _, val = xy(line(left, "validation"))
+    best, stop = figures.early_stopping(list(val), patience=3)
+    assert val[best - 1] == val[:stop].min()
+    for ax in (left, right):
+        verticals = [ln for ln in ax.get_lines() if "epoch" in str(ln.get_label())]
+        assert [float(xy(ln)[0][0]) for ln in verticals] == [best, stop]
+    _, accuracy = xy(line(right, "training"))
+    assert np.all((accuracy >= 0) & (accuracy <= 1))

@@ -1,0 +1,634 @@
+"""The built site, checked in a real browser: Debian's Chromium driven by Playwright.
+
+Every page of the built site (found by walking it, not listed here) is loaded directly and
+reached by instant navigation, in light and dark mode, at desktop and phone widths. One browser
+serves the whole module; the pages are visited once, by session fixtures that record what
+each check needs, and each test below asserts one property over all pages, naming the pages
+that fail it. Screenshots land in artifacts/screenshots/ for a person to look at.
+
+Without Chromium the tests skip locally and fail in CI (CI=true), where `.ci/run` installs it.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urldefrag, urlparse
+from urllib.request import urlopen
+
+import pytest
+from conftest import DOCS, ROOT
+
+pytestmark = [pytest.mark.xdist_group("site"), pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+    # Any host but the test server fails at once, offline or not; the request is still seen.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+# Classes mkdocs-jupyter gives a notebook's cells and outputs.
+NOTEBOOK_MARKER = "jp-OutputArea"
+TIMEOUT_MS = 20_000
+# The dark scheme changes colours only, so axe runs all its rules in light mode and, in dark
+# mode, the rules that depend on colour.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+# --------------------------------------------------------------------------- browser and server
+
+
+def find_chromium() -> str | None:
+    """The Chromium to drive: $CHROME_PATH (as for Lighthouse), else chromium on the PATH."""
+    candidates = [os.environ.get("CHROME_PATH"), shutil.which("chromium")]
+    candidates.append(shutil.which("chromium-browser"))
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip where a developer may lack the browser; in CI, a missing browser is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: the browser tests must run; .ci/run installs chromium)")
+    pytest.skip(reason)
+
+
+def public_url(site: Path) -> str:
+    """The site's public address (``site_url``), as its home page names it."""
+    html = (site / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<link rel="canonical" href="([^"]+)"', html)
+    assert found, "the home page has no canonical link: is site_url set in mkdocs.yml?"
+    return found[1]
+
+
+def site_handler(site: Path, public: str) -> type[http.server.SimpleHTTPRequestHandler]:
+    """Serve ``site`` as if at its public address.
+
+    Material's instant navigation follows only links listed in sitemap.xml, which names pages
+    by their public address; like `mkdocs serve`, this server rewrites that to its own.
+    """
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def do_GET(self) -> None:
+            if self.path != "/sitemap.xml":
+                super().do_GET()
+                return
+            local = f"http://{self.headers['Host']}/"
+            body = (site / "sitemap.xml").read_bytes().replace(public.encode(), local.encode())
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Keep the test output clean; the browser records what failed."""
+
+    return Handler
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """The built site, served on 127.0.0.1 at a free port for the whole session."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), site_handler(site, public_url(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session."""
+    chromium = find_chromium()
+    if chromium is None:
+        skip_or_fail("Chromium not found (looked at $CHROME_PATH, chromium, chromium-browser)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("Playwright for Python is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the built site as a path relative to its root ('', 'neuron/', ...)."""
+    pages = [p.parent.relative_to(site).as_posix() for p in site.rglob("index.html")]
+    return sorted(("" if p == "." else f"{p}/") for p in pages)
+
+
+@pytest.fixture(scope="session")
+def pages(site: Path) -> list[str]:
+    found = site_pages(site)
+    assert "" in found, f"no home page among {found}"
+    assert "neuron/" in found, f"no neuron page among {found}"
+    return found
+
+
+def shot_name(page: str, scheme: str, viewport: str) -> str:
+    slug = page.strip("/").replace("/", "-") or "index"
+    return f"{slug}-{scheme}-{viewport}.png"
+
+
+# --------------------------------------------------------------------------- what a visit records
+
+
+@dataclass
+class Traffic:
+    """What the browser reported while a page was open."""
+
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Visit:
+    """What one page showed after a direct load, in light and dark mode, at desktop width."""
+
+    title: str = ""
+    traffic: Traffic = field(default_factory=Traffic)
+    math_problems: list[str] = field(default_factory=list)
+    image_problems: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    copy_problems: list[str] = field(default_factory=list)
+    code_blocks: int = 0
+    axe: list[str] = field(default_factory=list)
+    schemes: list[str] = field(default_factory=list)
+    notebook_problems: list[str] = field(default_factory=list)
+
+
+def watch(page: Any, base_url: str) -> Traffic:
+    """Record console errors, failed requests and requests that leave the test server."""
+    traffic = Traffic()
+    local = urlparse(base_url).netloc
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            traffic.console_errors.append(message.text)
+
+    def on_request(request: Any) -> None:
+        url = urlparse(request.url)
+        if url.scheme in {"http", "https", "ws", "wss"} and url.netloc != local:
+            traffic.foreign_requests.append(request.url)
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            traffic.failed_requests.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: traffic.console_errors.append(f"uncaught: {error}"))
+    page.on("request", on_request)
+    page.on("response", on_response)
+    page.on(
+        "requestfailed",
+        lambda request: traffic.failed_requests.append(f"{request.failure} {request.url}"),
+    )
+    return traffic
+
+
+# Math checks run in the page. A formula is typeset when MathJax's output (mjx-container) is
+# inside its arithmatex element; TeX delimiters left in the visible text mean one was missed.
+MATH_PROBLEMS_JS = """
+() => {
+  const problems = [];
+  const formulas = [...document.querySelectorAll(".md-content .arithmatex")];
+  const raw = formulas.filter((el) => !el.querySelector("mjx-container"));
+  if (raw.length) {
+    const first = raw[0].textContent.slice(0, 60);
+    problems.push(`${raw.length} of ${formulas.length} formulas not typeset, first: ${first}`);
+  }
+  const article = document.querySelector(".md-content");
+  const copy = article.cloneNode(true);
+  copy.querySelectorAll("pre, code, mjx-assistive-mml, script, style").forEach((el) => el.remove());
+  for (const delimiter of ["$$", "\\\\(", "\\\\["]) {
+    const at = copy.textContent.indexOf(delimiter);
+    const around = copy.textContent.slice(Math.max(0, at - 30), at + 30);
+    if (at >= 0) problems.push(`raw ${delimiter} in the text: ...${around}...`);
+  }
+  return problems;
+}
+"""
+
+IMAGE_PROBLEMS_JS = """
+async () => {
+  const images = [...document.querySelectorAll("img")];
+  // Lazy images below the fold load only when scrolled to: ask for them now.
+  images.forEach((img) => { img.loading = "eager"; });
+  await Promise.all(images.map((img) => img.decode().catch(() => null)));
+  const problems = [];
+  for (const img of images) {
+    const name = img.getAttribute("src").slice(0, 80);
+    if (!(img.getAttribute("alt") || "").trim()) problems.push(`no alt text: ${name}`);
+    if (!img.complete || img.naturalWidth === 0) problems.push(`did not load: ${name}`);
+  }
+  return problems;
+}
+"""
+
+LINKS_AND_IDS_JS = """
+() => ({
+  links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
+  ids: [...document.querySelectorAll("[id]")].map((el) => el.id),
+})
+"""
+
+AXE_JS = """
+async (rules) => {
+  const options = { resultTypes: ["violations"] };
+  if (rules) options.runOnly = { type: "rule", values: rules };
+  const result = await axe.run(document, options);
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => {
+      const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ");
+      return `${v.id} (${v.impact}): ${v.help}; at ${where}`;
+    });
+}
+"""
+
+NOTEBOOK_PROBLEMS_JS = """
+() => {
+  const outputs = [...document.querySelectorAll(".jp-OutputArea-output")];
+  if (!outputs.length) return ["no cell outputs on the page"];
+  const problems = [];
+  outputs.forEach((out, i) => {
+    const box = out.getBoundingClientRect();
+    const empty = !out.textContent.trim() && !out.querySelector("img, svg, table");
+    if (box.height === 0 || empty) problems.push(`output ${i} is empty or hidden`);
+  });
+  for (const img of document.querySelectorAll(".jp-OutputArea-output img")) {
+    if (img.naturalWidth === 0) problems.push("an output image did not load");
+  }
+  return problems;
+}
+"""
+
+
+def scheme_of(page: Any) -> str:
+    return str(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
+
+
+def toggle_scheme(page: Any) -> None:
+    """Click the header's light/dark toggle (the one label of the pair that is shown)."""
+    before = scheme_of(page)
+    page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
+    page.wait_for_function(
+        "before => document.body.getAttribute('data-md-color-scheme') !== before", arg=before
+    )
+    # Move off the toggle so its tooltip closes, and let the colour transitions finish:
+    # axe and the screenshots must see the final colours.
+    page.mouse.move(0, VIEWPORTS["desktop"]["height"] - 1)
+    settle(page)
+
+
+# Open what hides a code block from the reader until clicked: a collapsed admonition, a tab.
+REVEAL_JS = """
+(code) => {
+  for (let el = code; el; el = el.parentElement) {
+    if (el.tagName === "DETAILS") el.open = true;
+    if (el.classList.contains("tabbed-block")) {
+      const index = [...el.parentElement.children].indexOf(el);
+      el.closest(".tabbed-set").querySelectorAll(":scope > input")[index].click();
+    }
+  }
+}
+"""
+
+
+def check_copy_buttons(page: Any) -> tuple[int, list[str]]:
+    """Click each code block's copy button; the clipboard must then hold that block's code."""
+    blocks = page.locator(".md-content pre > code")
+    problems = []
+    for i in range(blocks.count()):
+        block = blocks.nth(i)
+        button = block.locator("xpath=..").locator("button[data-clipboard-target]")
+        if button.count() != 1:
+            problems.append(f"code block {i} has no copy button")
+            continue
+        block.evaluate(REVEAL_JS)
+        if not button.is_visible():
+            problems.append(f"code block {i}: its copy button cannot be reached")
+            continue
+        page.evaluate("navigator.clipboard.writeText('')")
+        button.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        # The code's text as written; line anchors and annotation markers hold no text.
+        shown = block.evaluate("code => code.textContent")
+        if copied.rstrip() != shown.rstrip():
+            problems.append(f"code block {i}: copied {copied[:40]!r}, shows {shown[:40]!r}")
+    return blocks.count(), problems
+
+
+def settle(page: Any) -> None:
+    """Wait for web fonts (MathJax's) and running CSS transitions, for what axe and
+    screenshots see to be final."""
+    page.evaluate(
+        "async () => { await document.fonts.ready;"
+        " await Promise.all(document.getAnimations().map((a) => a.finished)); }"
+    )
+
+
+def screenshot(page: Any, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+# --------------------------------------------------------------------------- the visits
+
+
+@pytest.fixture(scope="session")
+def visits(browser: Any, base_url: str, pages: list[str]) -> dict[str, Visit]:
+    """Load every page directly at desktop width and record everything the tests check."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    context = browser.new_context(
+        viewport=VIEWPORTS["desktop"],
+        color_scheme="light",
+        permissions=["clipboard-read", "clipboard-write"],
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    results: dict[str, Visit] = {}
+    for path in pages:
+        page = context.new_page()
+        visit = Visit(traffic=watch(page, base_url))
+        page.goto(base_url + path, wait_until="load")
+        settle(page)
+        visit.title = page.title()
+        visit.math_problems = page.evaluate(MATH_PROBLEMS_JS)
+        visit.image_problems = page.evaluate(IMAGE_PROBLEMS_JS)
+        found = page.evaluate(LINKS_AND_IDS_JS)
+        visit.links, visit.ids = found["links"], set(found["ids"])
+        if page.locator(f".{NOTEBOOK_MARKER}").count():
+            visit.notebook_problems = page.evaluate(NOTEBOOK_PROBLEMS_JS)
+        # axe and the screenshots first, on the page as loaded, before anything is clicked.
+        page.add_script_tag(path=str(AXE))
+        for rules in (None, COLOUR_RULES):
+            scheme = scheme_of(page)
+            visit.schemes.append(scheme)
+            visit.axe += [f"[{scheme}] {v}" for v in page.evaluate(AXE_JS, rules)]
+            screenshot(page, shot_name(path, "light" if scheme == "default" else "dark", "desktop"))
+            toggle_scheme(page)
+        visit.code_blocks, visit.copy_problems = check_copy_buttons(page)
+        page.close()
+        results[path] = visit
+    context.close()
+    return results
+
+
+@pytest.fixture(scope="session")
+def phone_shots(browser: Any, base_url: str, pages: list[str], visits: dict[str, Visit]) -> Path:
+    """Screenshot every page at phone width, light then dark."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"], color_scheme="light")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    for path in pages:
+        page.goto(base_url + path, wait_until="load")
+        settle(page)
+        screenshot(page, shot_name(path, "light", "phone"))
+        toggle_scheme(page)
+        screenshot(page, shot_name(path, "dark", "phone"))
+        toggle_scheme(page)
+    context.close()
+    return SCREENSHOTS
+
+
+@dataclass
+class Arrival:
+    """A page reached by clicking a link on the page before it, without a reload."""
+
+    instant: bool
+    math_problems: list[str]
+    traffic: Traffic
+
+
+CLICK_LINK_JS = """
+(target) => {
+  const links = [...document.querySelectorAll("a[href]")].filter((a) => a.href === target);
+  // Prefer the navigation's own link, as a reader would use; it may sit in a collapsed section.
+  let link = links.find((a) => a.closest(".md-nav, .md-tabs")) || links[0];
+  if (!link) {
+    link = document.createElement("a");
+    link.href = target;
+    document.querySelector(".md-content").append(link);
+  }
+  window.__sameDocument = true;
+  link.click();
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def arrivals(
+    browser: Any, base_url: str, pages: list[str], visits: dict[str, Visit]
+) -> dict[str, Arrival]:
+    """Walk the site by instant navigation: each page is reached from the previous one."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme="light")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    traffic = watch(page, base_url)
+    page.goto(base_url + pages[-1], wait_until="load")
+    results: dict[str, Arrival] = {}
+    for path in pages:
+        seen = {name: len(getattr(traffic, name)) for name in vars(traffic)}
+        page.evaluate(CLICK_LINK_JS, base_url + path)
+        page.wait_for_function(
+            "([url, title]) => location.href === url && document.title === title",
+            arg=[base_url + path, visits[path].title],
+        )
+        instant = bool(page.evaluate("window.__sameDocument === true"))
+        # What the browser reported since the click, and only that.
+        since = Traffic(**{name: getattr(traffic, name)[n:] for name, n in seen.items()})
+        results[path] = Arrival(instant, page.evaluate(MATH_PROBLEMS_JS), since)
+    context.close()
+    return results
+
+
+def failures(found: dict[str, list[str]]) -> str:
+    return "\n".join(f"{page or '/'}: {'; '.join(problems)}" for page, problems in found.items())
+
+
+# --------------------------------------------------------------------------- the tests
+
+
+def test_pages_were_found(pages: list[str]) -> None:
+    assert len(pages) >= 15, pages
+
+
+def test_no_console_errors(visits: dict[str, Visit]) -> None:
+    found = {p: v.traffic.console_errors for p, v in visits.items() if v.traffic.console_errors}
+    assert not found, failures(found)
+
+
+def test_no_failed_requests(visits: dict[str, Visit]) -> None:
+    found = {p: v.traffic.failed_requests for p, v in visits.items() if v.traffic.failed_requests}
+    assert not found, failures(found)
+
+
+def test_no_request_leaves_the_local_server(visits: dict[str, Visit]) -> None:
+    found = {p: v.traffic.foreign_requests for p, v in visits.items() if v.traffic.foreign_requests}
+    assert not found, failures(found)
+
+
+def test_math_is_typeset_on_direct_load(visits: dict[str, Visit]) -> None:
+    found = {p: v.math_problems for p, v in visits.items() if v.math_problems}
+    assert not found, failures(found)
+
+
+def test_the_math_pages_have_math(site: Path) -> None:
+    """Guards the math checks against passing vacuously."""
+    html = (site / "neuron" / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="arithmatex"') >= 10
+
+
+def test_instant_navigation_reaches_every_page_without_reload(
+    arrivals: dict[str, Arrival],
+) -> None:
+    reloaded = [p or "/" for p, a in arrivals.items() if not a.instant]
+    assert not reloaded, f"a full page load instead of instant navigation: {reloaded}"
+
+
+def test_math_is_typeset_after_instant_navigation(arrivals: dict[str, Arrival]) -> None:
+    found = {p: a.math_problems for p, a in arrivals.items() if a.math_problems}
+    assert not found, failures(found)
+
+
+def test_instant_navigation_is_clean(arrivals: dict[str, Arrival]) -> None:
+    found = {
+        p: a.traffic.console_errors + a.traffic.failed_requests + a.traffic.foreign_requests
+        for p, a in arrivals.items()
+    }
+    found = {p: problems for p, problems in found.items() if problems}
+    assert not found, failures(found)
+
+
+def test_images_have_alt_text_and_load(visits: dict[str, Visit]) -> None:
+    found = {p: v.image_problems for p, v in visits.items() if v.image_problems}
+    assert not found, failures(found)
+
+
+def test_internal_links_and_anchors_resolve(
+    base_url: str, site: Path, visits: dict[str, Visit]
+) -> None:
+    broken: dict[str, list[str]] = {}
+    fetched: dict[str, bool] = {}
+    for path, visit in visits.items():
+        for href in visit.links:
+            target, fragment = urldefrag(href)
+            if not target.startswith(base_url):
+                continue
+            target_path = target[len(base_url) :]
+            if target_path in visits:
+                ids = visits[target_path].ids
+                if fragment and unquote(fragment) not in ids:
+                    broken.setdefault(path, []).append(f"no #{fragment} on {target_path or '/'}")
+                continue
+            # Not a page: a download, an asset, the sitemap. It must be served.
+            if target not in fetched:
+                try:
+                    with urlopen(target, timeout=10) as response:
+                        fetched[target] = response.status == 200
+                except OSError:
+                    fetched[target] = False
+            if not fetched[target]:
+                broken.setdefault(path, []).append(f"cannot fetch {target_path}")
+    assert not broken, failures(broken)
+
+
+def test_code_blocks_copy_their_code(visits: dict[str, Visit]) -> None:
+    assert visits["neuron/"].code_blocks > 0, "the neuron page should show code"
+    found = {p: v.copy_problems for p, v in visits.items() if v.copy_problems}
+    assert not found, failures(found)
+
+
+def test_no_serious_accessibility_violations(visits: dict[str, Visit]) -> None:
+    found = {p: v.axe for p, v in visits.items() if v.axe}
+    assert not found, failures(found)
+
+
+def test_toggle_switches_between_light_and_dark_on_every_page(visits: dict[str, Visit]) -> None:
+    wrong = {p: v.schemes for p, v in visits.items() if v.schemes != ["default", "slate"]}
+    assert not wrong, wrong
+
+
+def test_dark_mode_persists_across_navigation(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme="light")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(base_url, wait_until="load")
+    assert scheme_of(page) == "default"
+    toggle_scheme(page)
+    assert scheme_of(page) == "slate"
+    page.evaluate(CLICK_LINK_JS, base_url + "neuron/")
+    page.wait_for_url(base_url + "neuron/")
+    assert scheme_of(page) == "slate", "instant navigation lost the dark scheme"
+    page.goto(base_url + "glossary/", wait_until="load")
+    assert scheme_of(page) == "slate", "a full page load lost the dark scheme"
+    toggle_scheme(page)
+    page.reload(wait_until="load")
+    assert scheme_of(page) == "default", "switching back to light did not persist"
+    context.close()
+
+
+def search_results(browser: Any, base_url: str, query: str) -> list[str]:
+    """The pages (paths relative to the site) the search box lists for ``query``."""
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(base_url, wait_until="load")
+    page.locator(".md-search__input").fill(query)
+    page.locator(".md-search-result__item").first.wait_for()
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__link", "links => links.map((a) => a.href)"
+    )
+    context.close()
+    # Links carry the query to highlight (?h=...); the page is the path.
+    return sorted({urlparse(h).path.lstrip("/") for h in hrefs})
+
+
+def test_search_finds_the_backpropagation_chapter(browser: Any, base_url: str) -> None:
+    assert "backpropagation/" in search_results(browser, base_url, "backpropagation")
+
+
+def test_search_finds_a_term_from_the_questions_page(browser: Any, base_url: str) -> None:
+    assert "questions/" in search_results(browser, base_url, "epoch")
+
+
+def test_notebooks_render_with_their_outputs(site: Path, visits: dict[str, Visit]) -> None:
+    notebooks = [p for p in visits if NOTEBOOK_MARKER in (site / p / "index.html").read_text()]
+    if not notebooks:
+        assert not (DOCS / "notebooks").is_dir(), "docs/notebooks/ exists but no page shows output"
+        pytest.skip("the site has no notebook pages yet")
+    found = {p: visits[p].notebook_problems for p in notebooks if visits[p].notebook_problems}
+    assert not found, failures(found)
+
+
+def test_every_page_has_four_screenshots(pages: list[str], phone_shots: Path) -> None:
+    expected = {
+        shot_name(p, scheme, viewport)
+        for p in pages
+        for scheme in ("light", "dark")
+        for viewport in VIEWPORTS
+    }
+    missing = sorted(name for name in expected if not (phone_shots / name).is_file())
+    assert not missing, missing
