@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 #   make test TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 TORCH_INDEX_URL ?=
 PIP_TORCH_FLAGS := $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL),)
+# The examples' models are tiny: one PyTorch thread per process is faster than several
+# fighting over the cores (measured: 1.5 s against 18.8 s for the tiny network on 2 busy cores).
+export OMP_NUM_THREADS ?= 1
 
 .PHONY: serve test build lint install clean links benchmarks
 

@@ -14,9 +14,11 @@ page as its download. So:
 * notebooks execute in worker threads (one kernel each) from ``on_files`` on, while MkDocs
   renders the other pages; a notebook's page waits for its own execution.
 
-It also adds, at the top of each notebook page, the download and "Open in Colab" links, and
-rewrites the ``$...$`` math of markdown cells into the ``\\(...\\)`` delimiters that the site's
-MathJax configuration reads (Jupyter and Colab read ``$``, so the notebooks keep ``$``).
+It also adds, at the top of each notebook page, the download and "Open in Colab" links; wraps
+the ``$...$`` and ``$$...$$`` math of markdown cells as arithmatex does, so that
+hooks/mathjax_assets.py typesets it at build time like all other math (Jupyter and Colab read
+``$``, so the notebooks keep ``$``); and drops the MathJax 2 and Mermaid scripts of
+nbconvert's template.
 """
 
 from __future__ import annotations
@@ -40,12 +42,15 @@ from mkdocs.structure.pages import Page
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 CACHE = ROOT / ".cache" / "notebooks"
-NOTEBOOK_URI = re.compile(r"^notebooks/(?!conftest\.py$)[\w-]+\.py$")
-COLAB = "https://colab.research.google.com/github/dl-day-one/course/blob/main/docs/notebooks/"
+NOTEBOOK_URI = re.compile(r"^notebooks/[\w-]+\.py$")
+# The deploy workflow (.github/workflows/site.yml) publishes the executed .ipynb files to the
+# root of the repository's `notebooks` branch, which is where Colab opens them from.
+COLAB = "https://colab.research.google.com/github/dl-day-one/course/blob/notebooks/"
 TIMEOUT_S = 300
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
 _executions: dict[str, Future[float]] = {}
+_executed: dict[str, str] = {}  # src_uri -> the executed .ipynb
 _pool: ThreadPoolExecutor | None = None
 
 
@@ -137,16 +142,17 @@ def execute(notebook: Path, target: Path) -> float:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _pool
     _executions.clear()
+    _executed.clear()
     for file in list(files):
         if not file.src_uri.startswith("notebooks/"):
             continue
         if not NOTEBOOK_URI.match(file.src_uri):
-            # docs/notebooks/ holds notebooks only; a helper such as conftest.py is not published.
+            # Only jupytext notebooks are published from docs/notebooks/.
             files.remove(file)
             continue
         source = Path(file.abs_src_path or "")
         target = executed_path(source)
-        file.abs_src_path = str(target)
+        file.abs_src_path = _executed[file.src_uri] = str(target)
         if not target.is_file():
             if _pool is None:
                 _pool = ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2))
@@ -157,6 +163,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 @event_priority(100)  # before mkdocs-jupyter's on_pre_page, which reads the executed file
 def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    if page.file.src_uri in _executed:
+        # mkdocs-jupyter wrapped the file in a new object after on_files: point it there too.
+        page.file.abs_src_path = _executed[page.file.src_uri]
     future = _executions.pop(page.file.src_uri, None)
     if future is not None:
         try:
@@ -174,10 +183,20 @@ DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$]+?)(?<![\s\\])\$")
 
 
-def mathjax_delimiters(cell_html: str) -> str:
-    """Turn ``$$...$$`` into ``\\[...\\]`` and ``$...$`` into ``\\(...\\)``."""
-    cell_html = DISPLAY_MATH.sub(lambda m: rf"\[{m[1]}\]", cell_html)
-    return INLINE_MATH.sub(lambda m: rf"\({m[1]}\)", cell_html)
+def typeset_later(cell_html: str) -> str:
+    """Wrap ``$$...$$`` and ``$...$`` as arithmatex does, for hooks/mathjax_assets.py."""
+    cell_html = DISPLAY_MATH.sub(lambda m: rf'<div class="arithmatex">\[{m[1]}\]</div>', cell_html)
+    return INLINE_MATH.sub(lambda m: rf'<span class="arithmatex">\({m[1]}\)</span>', cell_html)
+
+
+# nbconvert's template loads MathJax 2 from an empty URL and Mermaid from a CDN; the notebooks
+# have no diagrams and their math is typeset at build time, so neither script is wanted.
+UNUSED_SCRIPTS = re.compile(
+    r'<!-- Load mathjax -->\s*<script src="">\s*</script>'
+    r'|<script type="text/x-mathjax-config">.*?</script>'
+    r'|<script type="module">(?:(?!</script>).)*?mermaid.*?</script>',
+    re.S,
+)
 
 
 def notebook_links(file: File) -> str:
@@ -192,18 +211,17 @@ def notebook_links(file: File) -> str:
         '<p class="notebook-note"><small>This page is the notebook '
         f"<code>docs/notebooks/{html.escape(name)}.py</code> (jupytext percent format), "
         "executed when the site was built: every output below came from running it. The "
-        "download is that executed notebook. Colab opens only <code>.ipynb</code> files, and "
-        "the repository keeps the <code>.py</code>: the Colab link works once the "
-        "<code>.ipynb</code> generated from it (<code>jupytext --to ipynb</code>) is published "
-        "at that path. Until then, download the notebook and upload it to Colab "
-        "(File, Upload notebook).</small></p>\n"
+        "download is that executed notebook; Colab opens the same file, which the site's "
+        "deploy workflow publishes to the repository's <code>notebooks</code> branch."
+        "</small></p>\n"
     )
 
 
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not NOTEBOOK_URI.match(page.file.src_uri):
         return html_text
-    html_text = MARKDOWN_CELL.sub(lambda m: m[1] + mathjax_delimiters(m[2]) + m[3], html_text)
+    html_text = UNUSED_SCRIPTS.sub("", html_text)
+    html_text = MARKDOWN_CELL.sub(lambda m: m[1] + typeset_later(m[2]) + m[3], html_text)
     return notebook_links(page.file) + html_text
 
 

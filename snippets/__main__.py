@@ -1,7 +1,7 @@
 """The command line: list the examples, run one, or predict with a deployed model.
 
     python -m snippets                       # list the examples (also: snippets list)
-    snippets run tiny-network --epochs 5 --seed 1 --device cpu --threads 1
+    snippets run tiny-network --epochs 5 --seed 1 --device cpu
     snippets run workflow-classification --save artifacts/breast-cancer --json
     snippets predict artifacts/breast-cancer artifacts/breast-cancer/example_input.csv
 
@@ -62,6 +62,12 @@ EXAMPLES: dict[str, Example] = {
                 "snippets.workflow:run_workflow", {"dataset": "breast-cancer"}),
         Example("workflow-regression", "the nine steps on Friedman #1 (regression, known noise)",
                 "snippets.workflow:run_workflow", {"dataset": "friedman"}),
+        Example("backprop-xor", "a NumPy network learns XOR by hand-written backpropagation",
+                "snippets.__main__:run_backprop_xor"),
+        Example("gradient-descent", "batch, stochastic and mini-batch GD against the exact optimum",
+                "snippets.__main__:run_gradient_descent"),
+        Example("dl-vs-ml", "logistic regression, random forest and an MLP on bundled datasets",
+                "snippets.__main__:run_dl_vs_ml"),
     ]
 }  # fmt: skip
 # --8<-- [end:registry]
@@ -101,6 +107,92 @@ def run_neuron(seed: int = 0, device: str | None = None) -> dict[str, Any]:
     }
 
 
+def run_backprop_xor(epochs: int = 2000, seed: int = 0) -> dict[str, Any]:
+    """The ``backprop-xor`` example: a 2-4-1 NumPy network trained on XOR, gradients checked.
+
+    Example:
+        >>> result = run_backprop_xor(epochs=2000, seed=0)
+        >>> result["accuracy"], result["gradient_check_error"] < 1e-6
+        (1.0, True)
+    """
+    import numpy as np
+
+    from snippets.backprop import MLP, gradient_check, train
+
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    model = MLP.from_seed([2, 4, 1], ["tanh", "sigmoid"], seed=seed)
+    check = gradient_check(model, X, y, loss="mse")
+    history = train(model, X, y, loss="mse", optimizer="sgd", lr=2.0, epochs=epochs, seed=seed)
+    prediction = model.forward(X)
+    return {
+        "epochs": epochs,
+        "first_loss": history[0],
+        "final_loss": history[-1],
+        "predictions": prediction.ravel().round(4).tolist(),
+        "accuracy": float(np.mean((prediction > 0.5) == (y > 0.5))),
+        "gradient_check_error": check,
+    }
+
+
+def run_gradient_descent(epochs: int = 30, seed: int = 0) -> dict[str, Any]:
+    """The ``gradient-descent`` example: three variants of GD against the least-squares optimum.
+
+    Example:
+        >>> result = run_gradient_descent(epochs=30, seed=0)
+        >>> sorted(result["variants"])
+        ['batch', 'mini-batch (B=16)', 'stochastic']
+    """
+    import numpy as np
+
+    from snippets.gradient_descent import (
+        batch_gd,
+        least_squares_solution,
+        make_linear_data,
+        minibatch_gd,
+        mse,
+        stochastic_gd,
+    )
+
+    X, y = make_linear_data(n_samples=200, seed=seed)
+    w_star = least_squares_solution(X, y)
+    runs = {
+        "batch": batch_gd(X, y, lr=0.1, epochs=epochs),
+        "stochastic": stochastic_gd(X, y, lr=0.01, epochs=epochs, seed=seed),
+        "mini-batch (B=16)": minibatch_gd(X, y, lr=0.05, epochs=epochs, batch_size=16, seed=seed),
+    }
+    return {
+        "optimum_loss": mse(X, y, w_star),
+        "variants": {
+            name: {
+                "updates": history.updates_per_epoch * epochs,
+                "final_loss": float(history.epoch_loss[-1]),
+                "distance_to_optimum": float(np.linalg.norm(history.w - w_star)),
+            }
+            for name, history in runs.items()
+        },
+    }
+
+
+def run_dl_vs_ml(seed: int = 0) -> dict[str, Any]:
+    """The ``dl-vs-ml`` example: classical models against an MLP, measured.
+
+    Example:
+        >>> rows = run_dl_vs_ml(seed=0)["results"]
+        >>> all(row["accuracy"] > 0.8 for row in rows)
+        True
+    """
+    from snippets.dl_vs_ml import compare
+
+    results = compare(("wine", "breast_cancer", "moons"), seed=seed)
+    best = {}
+    for dataset in dict.fromkeys(r.dataset for r in results):
+        rows = [r for r in results if r.dataset == dataset]
+        top = max(rows, key=lambda r: r.accuracy)
+        best[dataset] = f"{top.model} ({top.accuracy:.3f})"
+    return {"best": best, "results": [dataclasses.asdict(result) for result in results]}
+
+
 class UsageError(Exception):
     """Bad command-line input: reported in one line with exit code 2."""
 
@@ -136,7 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default 0)")
     run.add_argument("--save", metavar="DIR", help="save the trained model here (workflows)")
-    run.add_argument("--threads", type=_int_at_least(1), help="CPU threads for PyTorch")
+    run.add_argument(
+        "--threads",
+        type=_int_at_least(1),
+        default=1,
+        help="CPU threads for PyTorch (default 1: the fastest for these small models)",
+    )
     run.add_argument("--json", action="store_true", help="print machine-readable results only")
     predict = sub.add_parser("predict", help="predict with a model saved by --save")
     predict.add_argument("model_dir", help="directory written by `snippets run ... --save DIR`")
@@ -191,11 +288,11 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         except ValueError as error:
             raise UsageError(str(error).replace("preferred: ", "--device: ", 1)) from None
         options["device"] = device
-    if args.threads is not None:
-        import torch
+    import torch
 
-        # Tiny models gain nothing from several threads, and lose a lot on a busy machine.
-        torch.set_num_threads(args.threads)
+    # Small models gain nothing from several threads, and lose a lot on a busy machine:
+    # measured by benchmarks/bench_cli.py, up to ten times slower with two threads.
+    torch.set_num_threads(args.threads)
     start = time.perf_counter()
     if args.json or "progress" not in inspect.signature(function).parameters:
         result = function(**options)
@@ -222,12 +319,20 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return 0
     table = Table(title=f"{example.name}: {example.summary}", show_header=False)
     for key, value in payload["result"].items():
+        if isinstance(value, dict) and all(not isinstance(v, (dict, list)) for v in value.values()):
+            for sub_key, sub_value in value.items():  # a flat mapping reads best one per row
+                table.add_row(f"{key}: {sub_key}", _cell(sub_value))
+            continue
         if isinstance(value, (list, dict)) and len(json.dumps(value)) > 80:
             value = f"({len(value)} entries; see --json)"
-        table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))
+        table.add_row(key, _cell(value))
     table.add_row("wall time", f"{seconds:.2f} s")
     out.print(table)
     return 0
+
+
+def _cell(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _predict(args: argparse.Namespace, out: Console) -> int:

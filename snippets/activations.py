@@ -2,8 +2,8 @@
 
 An activation ``phi`` bends a neuron's weighted sum ``z`` into its output ``phi(z)``; its
 derivative ``phi'(z)`` is what backpropagation multiplies the upstream gradient by. Every
-function here is element-wise except :func:`softmax`, whose derivative is a Jacobian: for it
-we give :func:`softmax_jvp`, the product of that Jacobian with an upstream gradient.
+function here is element-wise except `softmax`, whose derivative is a Jacobian: for it
+we give `softmax_jvp`, the product of that Jacobian with an upstream gradient.
 
 All functions take anything NumPy can turn into an array of finite real numbers, return a
 float64 array of the same shape, and follow PyTorch's conventions (``relu_grad(0) == 0``,
@@ -59,7 +59,7 @@ def identity(x: ArrayLike) -> FloatArray:
 
 
 def identity_grad(x: ArrayLike) -> FloatArray:
-    """Derivative of :func:`identity`: 1 everywhere.
+    """Derivative of `identity`: 1 everywhere.
 
     Example:
         >>> identity_grad([-2.0, 3.0])
@@ -88,7 +88,7 @@ def sigmoid(x: ArrayLike) -> FloatArray:
 
 
 def sigmoid_grad(x: ArrayLike) -> FloatArray:
-    """Derivative of :func:`sigmoid`: sigma(x) (1 - sigma(x)), at most 1/4 (at x = 0).
+    """Derivative of `sigmoid`: sigma(x) (1 - sigma(x)), at most 1/4 (at x = 0).
 
     Computed as sigma(x) sigma(-x), the same number, because ``1 - sigma(x)`` cancels to
     0 once sigma(x) rounds to 1 (x > 37 or so) and loses digits well before that.
@@ -116,7 +116,7 @@ def tanh(x: ArrayLike) -> FloatArray:
 
 
 def tanh_grad(x: ArrayLike) -> FloatArray:
-    """Derivative of :func:`tanh`: 1 - tanh(x)^2, at most 1 (at x = 0).
+    """Derivative of `tanh`: 1 - tanh(x)^2, at most 1 (at x = 0).
 
     Computed as sech(x)^2 = 4 e / (1 + e)^2 with e = exp(-2|x|), the same number, because
     ``1 - tanh(x)^2`` cancels as tanh(x) approaches 1 (relative error 1e-8 already at x = 9).
@@ -144,7 +144,7 @@ def relu(x: ArrayLike) -> FloatArray:
 
 
 def relu_grad(x: ArrayLike) -> FloatArray:
-    """Derivative of :func:`relu`: 1 for x > 0, else 0.
+    """Derivative of `relu`: 1 for x > 0, else 0.
 
     ReLU has no derivative at 0; like PyTorch we use 0 there.
 
@@ -172,7 +172,7 @@ def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> FloatArray:
 
 
 def leaky_relu_grad(x: ArrayLike, negative_slope: float = 0.01) -> FloatArray:
-    """Derivative of :func:`leaky_relu`: 1 for x > 0, else ``negative_slope`` (at 0 too, as torch).
+    """Derivative of `leaky_relu`: 1 for x > 0, else ``negative_slope`` (at 0 too, as torch).
 
     Example:
         >>> leaky_relu_grad([-2.0, 0.0, 3.0])
@@ -200,7 +200,7 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> FloatArray:
 
 
 def elu_grad(x: ArrayLike, alpha: float = 1.0) -> FloatArray:
-    """Derivative of :func:`elu`: 1 for x > 0, ``alpha * exp(x)`` otherwise (as PyTorch, also at 0).
+    """Derivative of `elu`: 1 for x > 0, ``alpha * exp(x)`` otherwise (as PyTorch, also at 0).
 
     Example:
         >>> elu_grad([0.0, 2.0])
@@ -237,7 +237,7 @@ def gelu(x: ArrayLike) -> FloatArray:
 
 
 def gelu_grad(x: ArrayLike) -> FloatArray:
-    """Derivative of :func:`gelu`: Phi(x) + x * phi(x), phi the standard normal density.
+    """Derivative of `gelu`: Phi(x) + x * phi(x), phi the standard normal density.
 
     Example:
         >>> gelu_grad([0.0])
@@ -285,7 +285,7 @@ def softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
 
 
 def softmax_jvp(x: ArrayLike, v: ArrayLike, axis: int = -1) -> FloatArray:
-    """Jacobian of :func:`softmax` at ``x`` times ``v``: what backpropagation needs.
+    """Jacobian of `softmax` at ``x`` times ``v``: what backpropagation needs.
 
     With s = softmax(x), the Jacobian is J = diag(s) - s s^T. It is symmetric, so the
     Jacobian-vector product J v and the vector-Jacobian product J^T v used by backpropagation
@@ -315,7 +315,7 @@ def softmax_jvp(x: ArrayLike, v: ArrayLike, axis: int = -1) -> FloatArray:
 
 # --8<-- [start:get_activation]
 class Activation(NamedTuple):
-    """An element-wise activation and its derivative, as returned by :func:`get_activation`."""
+    """An element-wise activation and its derivative, as returned by `get_activation`."""
 
     function: Callable[[ArrayLike], FloatArray]
     gradient: Callable[[ArrayLike], FloatArray]
@@ -337,7 +337,7 @@ def get_activation(name: str) -> Activation:
     """Look up an element-wise activation and its derivative by name.
 
     Softmax is not in the table: it is not element-wise, so its derivative is not an
-    array of the same shape but :func:`softmax_jvp`.
+    array of the same shape but `softmax_jvp`.
 
     Args:
         name: one of :data:`ACTIVATION_NAMES`.

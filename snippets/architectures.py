@@ -4,15 +4,15 @@ Every model here is deliberately small (hundreds to a few thousand parameters) s
 builds and runs in milliseconds on a CPU. Sizes are arguments; the defaults fit the
 8x8 digit images of scikit-learn (64 features, 10 classes) or a 20-token vocabulary.
 
-* Dense / fully connected: :class:`MLP`.
-* Convolutional: :class:`CNN`.
-* Recurrent (RNN, LSTM, GRU): :class:`RecurrentClassifier`.
-* Transformers: :class:`TransformerEncoderClassifier` (encoder-only, like BERT),
-  :class:`DecoderOnlyLM` (causal, like GPT) and :class:`EncoderDecoder` (like T5).
-* Autoencoder family: :class:`Autoencoder` and :class:`VAE` with :func:`vae_kl_divergence`.
-* Generative adversarial network: :class:`Generator`, :class:`Discriminator`, :func:`gan_losses`.
+* Dense / fully connected: `MLP`.
+* Convolutional: `CNN`.
+* Recurrent (RNN, LSTM, GRU): `RecurrentClassifier`.
+* Transformers: `TransformerEncoderClassifier` (encoder-only, like BERT),
+  `DecoderOnlyLM` (causal, like GPT) and `EncoderDecoder` (like T5).
+* Autoencoder family: `Autoencoder` and `VAE` with `vae_kl_divergence`.
+* Generative adversarial network: `Generator`, `Discriminator`, `gan_losses`.
 
-:func:`build` makes any of them by name and :func:`example_input` gives a dummy batch of the
+`build` makes any of them by name and `example_input` gives a dummy batch of the
 right shape, so that ``build(name)(*example_input(name))`` runs for every name.
 """
 
@@ -247,7 +247,8 @@ class DecoderOnlyLM(nn.Module):
     The same layers as the encoder, plus a causal mask: position t may attend only to
     positions <= t, so the output at t can predict token t+1 without seeing it.
     (PyTorch's ``nn.TransformerDecoder`` adds cross-attention to an encoder, which a
-    decoder-only model does not have; masked encoder layers are exactly a GPT block.)
+    decoder-only model does not have; a masked encoder layer is the same kind of block as
+    GPT's.)
 
     Args:
         vocab_size: number of distinct tokens; also the number of outputs per position.
@@ -381,7 +382,7 @@ class VAE(nn.Module):
     not a single code; z is sampled with the reparameterisation trick.
 
     ``forward`` returns ``(reconstruction, mu, log_var)``; train on
-    reconstruction error + :func:`vae_kl_divergence`. Sampling z ~ N(0, I) and decoding it
+    reconstruction error + `vae_kl_divergence`. Sampling z ~ N(0, I) and decoding it
     generates new data.
 
     Args:
@@ -544,8 +545,9 @@ def example_input(name: str, batch_size: int = 4) -> tuple[Tensor, ...]:
         ValueError: for an unknown name or a non-positive ``batch_size``.
 
     Example:
-        >>> [tuple(t.shape) for t in example_input("encoder_decoder", batch_size=2)]
-        [(2, 12), (2, 7)]
+        >>> source, target = example_input("encoder_decoder", batch_size=2)
+        >>> source.shape, target.shape
+        (torch.Size([2, 12]), torch.Size([2, 7]))
     """
     _check_name(name)
     _check_sizes("batch_size", (batch_size,))

@@ -226,7 +226,7 @@ class MLP:
 
     # --8<-- [start:backward]
     def backward(self, grad_output: ArrayLike) -> list[FloatArray]:
-        """Backpropagate dL/dA^L through the network saved by the last :meth:`forward`.
+        """Backpropagate dL/dA^L through the network saved by the last `forward`.
 
         Args:
             grad_output: dL/dA^L, the gradient of the loss with respect to the network's
@@ -236,7 +236,7 @@ class MLP:
             ``[dL/dW^1, dL/db^1, dL/dW^2, dL/db^2, ...]``, in the order of :attr:`params`.
 
         Raises:
-            RuntimeError: if :meth:`forward` has not been called.
+            RuntimeError: if `forward` has not been called.
         """
         if not self._inputs:
             raise RuntimeError("call forward(X) before backward(): it saves what backward needs")
@@ -325,7 +325,7 @@ def train(
         y: targets, shape ``(n, n_L)`` for ``"mse"``, integer labels ``(n,)`` for
             ``"cross_entropy"``.
         loss: a name from :data:`LOSSES`.
-        optimizer: a name for :func:`snippets.optimizers.make_optimizer`: ``"sgd"``,
+        optimizer: a name for `snippets.optimizers.make_optimizer`: ``"sgd"``,
             ``"adam"``, ...
         lr: the learning rate.
         epochs: how many passes over the data.
@@ -377,7 +377,7 @@ def train(
 def gradient_check(
     model: MLP, X: ArrayLike, y: ArrayLike, loss: str = "mse", eps: float = 1e-6
 ) -> float:
-    """Compare :meth:`MLP.backward` with central finite differences; return the worst error.
+    """Compare `MLP.backward` with central finite differences; return the worst error.
 
     Each parameter ``p`` is nudged both ways, and ``(L(p + eps) - L(p - eps)) / (2 eps)``,
     accurate to ``O(eps^2)``, is compared with the analytic gradient. The relative error of
@@ -574,7 +574,7 @@ WORKED_FORMULAS: dict[str, list[tuple[str, str]]] = {
         ("E_total+", "E_total after the update"),
     ],
 }
-"""How the article derives each number of :func:`worked_example`, section by section."""
+"""How the article derives each number of `worked_example`, section by section."""
 
 
 def format_number(value: float) -> str:
@@ -591,10 +591,10 @@ def format_number(value: float) -> str:
 def format_worked_example(
     numbers: dict[str, float] | None = None, sections: Sequence[str] | None = None
 ) -> str:
-    """Lay out :func:`worked_example` as the article does: each formula, its numbers, its value.
+    """Lay out `worked_example` as the article does: each formula, its numbers, its value.
 
     Args:
-        numbers: the result of :func:`worked_example`; the article's network when ``None``.
+        numbers: the result of `worked_example`; the article's network when ``None``.
         sections: which sections of :data:`WORKED_FORMULAS` to show; all when ``None``.
 
     Example:
@@ -636,7 +636,7 @@ def format_worked_example(
 def print_worked_example(
     numbers: dict[str, float] | None = None, sections: Sequence[str] | None = None
 ) -> None:
-    """Print :func:`format_worked_example`: the whole worked example, as the article shows it.
+    """Print `format_worked_example`: the whole worked example, as the article shows it.
 
     Example:
         >>> print_worked_example(sections=["The update"])  # doctest: +ELLIPSIS

@@ -65,7 +65,9 @@ def get_device(preferred: str | None = None) -> torch.device:
 
     kind, _, index = name.strip().lower().partition(":")
     if kind not in KNOWN_DEVICES:
-        raise ValueError(f"{source}: unknown device {name!r}; expected one of {', '.join(KNOWN_DEVICES)}")
+        raise ValueError(
+            f"{source}: unknown device {name!r}; expected one of {', '.join(KNOWN_DEVICES)}"
+        )
     if kind not in available_devices():
         raise ValueError(
             f"{source}: device {name!r} is not available on this machine; "
@@ -76,6 +78,8 @@ def get_device(preferred: str | None = None) -> torch.device:
             raise ValueError(f"{source}: no such device {name!r}")
         return torch.device(kind, int(index))
     return torch.device(kind)
+
+
 # --8<-- [end:get_device]
 
 
@@ -99,11 +103,13 @@ def seed_everything(seed: int, *, deterministic: bool = True) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(seed)
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002  # the legacy global generator is what old code uses
     torch.manual_seed(seed)
     if deterministic:
         # cuBLAS needs this workspace setting to be deterministic on CUDA >= 10.2.
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
         torch.use_deterministic_algorithms(True, warn_only=True)
         torch.backends.cudnn.benchmark = False
+
+
 # --8<-- [end:seed_everything]

@@ -9,7 +9,7 @@ For each we record test accuracy, training time and model size:
   summed over all trees. A node stores a feature index and a threshold (a split) or a
   prediction (a leaf): a node is not one parameter, but it measures the model's size.
 
-:func:`size_sweep` repeats the comparison on growing training sets, to show where each
+`size_sweep` repeats the comparison on growing training sets, to show where each
 model wins. Everything is seeded and offline: the data ship with scikit-learn or are generated.
 """
 
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+import sklearn
 import torch
 from numpy.typing import NDArray
 from sklearn.datasets import (
@@ -159,7 +160,7 @@ class TorchMLPClassifier:
     """A small PyTorch MLP with scikit-learn's ``fit`` / ``predict`` interface.
 
     Inputs are standardised (mean and scale fitted on the training data only), then
-    :class:`snippets.architectures.MLP` is trained with Adam on the cross-entropy loss for a
+    `snippets.architectures.MLP` is trained with Adam on the cross-entropy loss for a
     fixed number of mini-batch steps (not epochs, so that a small training set still gets
     enough updates).
 
@@ -181,8 +182,8 @@ class TorchMLPClassifier:
     def __init__(
         self,
         hidden: Sequence[int] = (32, 32),
-        steps: int = 200,
-        batch_size: int = 64,
+        steps: int = 100,
+        batch_size: int = 128,
         learning_rate: float = 1e-2,
         weight_decay: float = 0.0,
         seed: int = 0,
@@ -236,6 +237,12 @@ class TorchMLPClassifier:
         """Predicted class of each row of ``X``."""
         if self.net is None or self.scaler is None:
             raise RuntimeError("call fit(X, y) before predict(X)")
+        X = np.asarray(X, dtype=np.float64)
+        expected = self.scaler.n_features_in_
+        if X.ndim != 2 or X.shape[1] != expected or not np.all(np.isfinite(X)):
+            raise ValueError(
+                f"X must be a finite array of shape (n, {expected}), got shape {X.shape}"
+            )
         with torch.no_grad():
             logits = self.net(torch.tensor(self.scaler.transform(X), dtype=torch.float32))
         predicted: Labels = logits.argmax(dim=1).numpy().astype(np.int64)
@@ -374,14 +381,16 @@ def compare(
         test_size: fraction of each dataset held out for testing.
 
     Returns:
-        One :class:`Result` per (dataset, model), in the order given.
+        One `Result` per (dataset, model), in the order given.
 
     Raises:
         ValueError: for an unknown name, an empty list, a bad seed or test_size.
 
     Example:
-        >>> [r.model for r in compare(["iris"], ["logistic_regression", "mlp"])]
-        ['logistic_regression', 'mlp']
+        >>> for r in compare(["iris"], ["logistic_regression", "mlp"]):
+        ...     print(r.dataset, r.model, r.accuracy > 0.9)
+        iris logistic_regression True
+        iris mlp True
     """
     _check_names("datasets", datasets, tuple(DATASETS))
     _check_names("models", models, MODELS)
@@ -403,7 +412,7 @@ def compare(
 
 
 def format_results(results: Sequence[Result]) -> str:
-    """A plain-text table of :func:`compare`'s results, one row per (dataset, model).
+    """A plain-text table of `compare`'s results, one row per (dataset, model).
 
     Example:
         >>> row = Result("iris", "mlp", 0.97, 0.1234, 1315, "parameters", 112, 38)
@@ -434,6 +443,35 @@ def format_results(results: Sequence[Result]) -> str:
         for k, row in enumerate(rows)
     ]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def summarize(results: Sequence[Result]) -> str:
+    """Per dataset: the most accurate model(s), how many test examples separate the best
+    model from the worst, and how many times as long the slowest took to train as the fastest.
+
+    Example:
+        >>> rows = [Result("iris", "mlp", 0.95, 0.5, 1315, "parameters", 110, 40),
+        ...         Result("iris", "logistic_regression", 1.0, 0.01, 15, "parameters", 110, 40)]
+        >>> print(summarize(rows))
+        iris: best 1.000 by logistic_regression
+          best - worst = 2 test example(s)
+          training: mlp took 50x as long as logistic_regression
+    """
+    lines = []
+    for dataset in dict.fromkeys(r.dataset for r in results):
+        rows = [r for r in results if r.dataset == dataset]
+        best = max(r.accuracy for r in rows)
+        winners = ", ".join(r.model for r in rows if r.accuracy == best)
+        spread = round((best - min(r.accuracy for r in rows)) * rows[0].n_test)
+        slow = max(rows, key=lambda r: r.train_seconds)
+        fast = min(rows, key=lambda r: r.train_seconds)
+        ratio = slow.train_seconds / fast.train_seconds
+        lines += [
+            f"{dataset}: best {best:.3f} by {winners}",
+            f"  best - worst = {spread} test example(s)",
+            f"  training: {slow.model} took {ratio:.0f}x as long as {fast.model}",
+        ]
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -525,7 +563,7 @@ def size_sweep(
 
 
 def machine() -> str:
-    """Describe the machine that produced a timing: CPU model, cores, library versions.
+    """Describe the machine that produced a timing: CPU model, core count, library versions.
 
     Example:
         >>> "torch" in machine()
@@ -541,7 +579,7 @@ def machine() -> str:
     except OSError:
         pass  # not Linux: keep platform's description
     return (
-        f"{cpu}, {os.cpu_count()} logical cores, torch {torch.__version__} "
-        f"({torch.get_num_threads()} threads), {platform.system()}, "
-        f"Python {platform.python_version()}"
+        f"{cpu}, {os.cpu_count()} logical cores, {platform.system()}, "
+        f"Python {platform.python_version()}, torch {torch.__version__}, "
+        f"scikit-learn {sklearn.__version__}"
     )

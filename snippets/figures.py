@@ -1,6 +1,6 @@
 """The site's figures, each drawn by one function from the other snippets' own code.
 
-Every ``<name>_figure()`` returns a :class:`matplotlib.figure.Figure` built with the object
+Every ``<name>_figure()`` returns a `matplotlib.figure.Figure` built with the object
 API (no ``pyplot``, so no global figure state), with labelled axes and a legend. The site's
 ``hooks/figures.py`` draws each one at build time into ``figures/<name>.svg``; run
 ``python -m snippets.figures activations=/tmp/activations.svg`` to draw one yourself, and
@@ -306,7 +306,7 @@ def batch_size_figure(batch_sizes: Sequence[int] = BATCH_SIZES) -> Figure:
 def early_stopping(val_loss: Sequence[float], patience: int) -> tuple[int, int]:
     """The epochs (1-based) that early stopping keeps and stops at, for a validation history.
 
-    The rule of :func:`snippets.workflow.train`: keep the weights of the epoch with the lowest
+    The rule of `snippets.workflow.train`: keep the weights of the epoch with the lowest
     validation loss so far; stop once ``patience`` epochs pass without a new lowest. If that
     never happens, training stops at the last epoch.
 

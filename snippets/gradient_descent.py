@@ -7,7 +7,7 @@ Hessian $H = \frac2n X^\top X$ is constant, so the largest stable learning rate,
 $L$ the largest eigenvalue of $H$, can be computed rather than guessed.
 
 The second half holds two 2-D test functions, an ill-conditioned quadratic and the Rosenbrock
-function, with their gradients, and :func:`trajectory`, which runs any optimizer of
+function, with their gradients, and `trajectory`, which runs any optimizer of
 :mod:`snippets.optimizers` on them and returns the path it takes (for figures).
 
     >>> X, y = make_linear_data(n_samples=100, seed=0)
@@ -137,7 +137,7 @@ def mse_grad(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> Vector:
 
 
 def least_squares_solution(X: ArrayLike, y: ArrayLike) -> Vector:
-    """The exact minimiser of :func:`mse`, from ``np.linalg.lstsq`` (no iterations).
+    """The exact minimiser of `mse`, from ``np.linalg.lstsq`` (no iterations).
 
     Example:
         >>> w = least_squares_solution([[1.0, 1.0], [2.0, 1.0], [3.0, 1.0]], [2.0, 4.0, 6.0])
@@ -153,7 +153,7 @@ def least_squares_solution(X: ArrayLike, y: ArrayLike) -> Vector:
 
 # --8<-- [start:threshold]
 def mse_hessian(X: ArrayLike) -> Matrix:
-    r"""The Hessian of :func:`mse`, $H = \frac2n X^\top X$, the same at every $w$.
+    r"""The Hessian of `mse`, $H = \frac2n X^\top X$, the same at every $w$.
 
     Example:
         >>> mse_hessian([[1.0, 0.0], [0.0, 2.0]])
@@ -192,7 +192,7 @@ def divergence_threshold(hessian: ArrayLike) -> float:
 
 
 def learning_rate_regimes(X: ArrayLike) -> dict[str, float]:
-    r"""Three learning rates for :func:`batch_gd` on ``X``: too small, about right, divergent.
+    r"""Three learning rates for `batch_gd` on ``X``: too small, about right, divergent.
 
     With $L$ the largest eigenvalue of the Hessian: $0.02/L$ (too small: 50 times slower than
     $1/L$), $1/L$ (about right: the standard safe choice) and $1.1 \times 2/L$ (just past the
@@ -247,7 +247,7 @@ def gradient_descent(
     w0: ArrayLike | None = None,
     seed: int = 0,
 ) -> GDHistory:
-    r"""Minimise :func:`mse` by gradient descent with mini-batches of ``batch_size`` rows.
+    r"""Minimise `mse` by gradient descent with mini-batches of ``batch_size`` rows.
 
     Each epoch shuffles the rows (unless the batch is the whole data set), cuts them into
     batches of ``batch_size`` (the last one may be smaller, as with PyTorch's
@@ -362,7 +362,7 @@ def _as_point(p: ArrayLike) -> Vector:
 
 # --8<-- [start:test_functions]
 QUADRATIC_HESSIAN: Matrix = np.diag([1.0, 10.0])
-"""The Hessian of :func:`quadratic`: curvature 1 along x, 10 along y (condition number 10)."""
+"""The Hessian of `quadratic`: curvature 1 along x, 10 along y (condition number 10)."""
 QUADRATIC_MINIMUM: Vector = np.zeros(2)
 ROSENBROCK_MINIMUM: Vector = np.ones(2)
 
@@ -428,7 +428,7 @@ def trajectory(
 
     Args:
         optimizer: ``"sgd"``, ``"rmsprop"``, ``"adagrad"``, ``"adam"`` or ``"adamw"``.
-        grad: the gradient of the function to minimise, e.g. :func:`rosenbrock_grad`.
+        grad: the gradient of the function to minimise, e.g. `rosenbrock_grad`.
         start: the starting point, a 1-D array (2 numbers for the test functions).
         steps: number of updates, at least 1.
         **hyperparameters: passed to the optimizer (``lr``, ``momentum``, ``betas``, ...).

@@ -76,7 +76,7 @@ def mse(pred: ArrayLike, target: ArrayLike) -> float:
 
 
 def mse_grad(pred: ArrayLike, target: ArrayLike) -> FloatArray:
-    """Gradient of :func:`mse` with respect to ``pred``: 2 (pred - target) / N.
+    """Gradient of `mse` with respect to ``pred``: 2 (pred - target) / N.
 
     Example:
         >>> mse_grad([1.0, 2.0], [1.0, 4.0])
@@ -102,7 +102,7 @@ def mae(pred: ArrayLike, target: ArrayLike) -> float:
 
 
 def mae_grad(pred: ArrayLike, target: ArrayLike) -> FloatArray:
-    """Gradient of :func:`mae` with respect to ``pred``: sign(pred - target) / N (0 where equal).
+    """Gradient of `mae` with respect to ``pred``: sign(pred - target) / N (0 where equal).
 
     Example:
         >>> mae_grad([1.0, 2.0], [1.0, 4.0])
@@ -141,7 +141,7 @@ def huber(pred: ArrayLike, target: ArrayLike, delta: float = 1.0) -> float:
 
 
 def huber_grad(pred: ArrayLike, target: ArrayLike, delta: float = 1.0) -> FloatArray:
-    """Gradient of :func:`huber` with respect to ``pred``: clip(pred - target, -delta, delta) / N.
+    """Gradient of `huber` with respect to ``pred``: clip(pred - target, -delta, delta) / N.
 
     Example:
         >>> huber_grad([0.0, 0.0], [0.5, 3.0])
@@ -185,7 +185,7 @@ def binary_cross_entropy(prob: ArrayLike, target: ArrayLike) -> float:
 
 
 def binary_cross_entropy_grad(prob: ArrayLike, target: ArrayLike) -> FloatArray:
-    """Gradient of :func:`binary_cross_entropy` w.r.t. ``prob``: (p - t) / (p (1 - p)) / N.
+    """Gradient of `binary_cross_entropy` w.r.t. ``prob``: (p - t) / (p (1 - p)) / N.
 
     The denominator is floored at 1e-12, as in PyTorch, so the gradient stays finite
     (but huge) where a probability is exactly 0 or 1.
@@ -272,7 +272,7 @@ def cross_entropy(logits: ArrayLike, labels: ArrayLike) -> float:
 
 
 def cross_entropy_grad(logits: ArrayLike, labels: ArrayLike) -> FloatArray:
-    """Gradient of :func:`cross_entropy` w.r.t. ``logits``: (softmax(z) - onehot(y)) / N.
+    """Gradient of `cross_entropy` w.r.t. ``logits``: (softmax(z) - onehot(y)) / N.
 
     Example:
         >>> cross_entropy_grad([[0.0, 0.0]], [1])
@@ -332,7 +332,7 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
 
 
 def kl_divergence_grad(p: ArrayLike, q: ArrayLike) -> FloatArray:
-    """Gradient of :func:`kl_divergence` w.r.t. ``p``: (log(p / q) + 1) / N.
+    """Gradient of `kl_divergence` w.r.t. ``p``: (log(p / q) + 1) / N.
 
     Raises:
         ValueError: where p = 0, as the derivative of p log p there is -infinity.
@@ -348,7 +348,7 @@ def kl_divergence_grad(p: ArrayLike, q: ArrayLike) -> FloatArray:
 
 
 def kl_divergence_grad_q(p: ArrayLike, q: ArrayLike) -> FloatArray:
-    """Gradient of :func:`kl_divergence` w.r.t. ``q``, the model's side: -p / q / N.
+    """Gradient of `kl_divergence` w.r.t. ``q``, the model's side: -p / q / N.
 
     This is the gradient that trains a model whose output is ``q``.
 

@@ -96,7 +96,7 @@ def torch_neuron(w: ArrayLike, b: float, activation: str = "sigmoid") -> torch.n
     """Build the same neuron in PyTorch: ``nn.Linear(n, 1)`` followed by the activation.
 
     The weights and bias are copied in, in float64, so that its output can be compared
-    with :func:`neuron` exactly.
+    with `neuron` exactly.
 
     Example:
         >>> model = torch_neuron([0.5, -0.25], 0.1, "sigmoid")
@@ -125,7 +125,7 @@ def dense_layer(
         X: inputs, shape ``(batch, n)``.
         W: weights, shape ``(m, n)``: row j holds neuron j's weights (PyTorch's layout).
         b: biases, shape ``(m,)``.
-        activation: as for :func:`neuron`.
+        activation: as for `neuron`.
 
     Returns:
         Outputs of shape ``(batch, m)``: one column per neuron.

@@ -6,7 +6,7 @@ one gradient per parameter after every backward pass. The update rules, the defa
 order of the floating-point operations follow PyTorch's documented algorithms, so a trajectory
 computed here equals ``torch.optim``'s in float64 (``tests/test_optimizers.py`` checks it).
 
-Two learning-rate schedules, :func:`step_lr` and :func:`cosine_lr`, give the values of
+Two learning-rate schedules, `step_lr` and `cosine_lr`, give the values of
 ``torch.optim.lr_scheduler.StepLR`` and ``CosineAnnealingLR``; assign them to ``opt.lr``
 before a step.
 
@@ -108,11 +108,11 @@ def _check_grads(grads: object, params: list[FloatArray]) -> list[FloatArray]:
 class Optimizer(ABC):
     """What every optimizer shares: the parameters, the learning rate and the step counter.
 
-    A subclass implements :meth:`_update`, the rule for one parameter array; :meth:`step`
+    A subclass implements `_update`, the rule for one parameter array; `step`
     checks the gradients, counts the step and applies the rule to every parameter.
 
     Attributes:
-        params: the arrays being optimized, updated in place by :meth:`step`.
+        params: the arrays being optimized, updated in place by `step`.
         t: how many steps have been taken (``torch.optim`` calls it ``step``).
     """
 
@@ -327,7 +327,7 @@ class Adam(Optimizer):
     $$
 
     with $m = v = 0$ at the start. ``weight_decay`` $\lambda$ adds $\lambda w$ to the
-    gradient first (an L2 penalty, PyTorch's ``Adam``); :class:`AdamW` decouples it instead.
+    gradient first (an L2 penalty, PyTorch's ``Adam``); `AdamW` decouples it instead.
 
     Args:
         params: the arrays to optimize (updated in place).

@@ -223,13 +223,13 @@ def train_tiny_network(
     weight_decay: float = 1e-2,
     progress: Progress | None = None,
 ) -> TinyNetworkResult:
-    """Train :class:`TinyNet` on the digits and report its history and test accuracy.
+    """Train `TinyNet` on the digits and report its history and test accuracy.
 
     Args:
         epochs: full passes over the training split.
         seed: seeds the split, the initial weights and the batch order.
         device: ``"cpu"``, ``"cuda"``, ``"mps"``, a ``torch.device``, or ``None`` for
-            :func:`snippets.device.get_device`'s choice.
+            `snippets.device.get_device`'s choice.
         hidden: neurons in the hidden layer.
         batch_size: examples per gradient step.
         lr: AdamW's learning rate.

@@ -6,7 +6,7 @@
 It runs on bundled or generated data, so nothing downloads: ``"breast-cancer"`` (binary
 classification), ``"wine"`` (three classes) and ``"friedman"`` (regression on Friedman's
 function #1 with Gaussian noise of known standard deviation, so the best achievable error
-is known). The test split is sealed in a :class:`SealedTestSet` that records every access and
+is known). The test split is sealed in a `SealedTestSet` that records every access and
 opens only once: the tests assert that nothing looks at it before the test step.
 """
 
@@ -278,8 +278,8 @@ def choose_loss(problem: Problem) -> nn.Module:
 
     Example:
         >>> names = ("breast-cancer", "wine", "friedman")
-        >>> [type(choose_loss(define_problem(n))).__name__ for n in names]
-        ['BCEWithLogitsLoss', 'CrossEntropyLoss', 'MSELoss']
+        >>> print(*(type(choose_loss(define_problem(n))).__name__ for n in names))
+        BCEWithLogitsLoss CrossEntropyLoss MSELoss
     """
     if problem.task == "regression":
         return nn.MSELoss()
@@ -594,9 +594,12 @@ class DeployReport:
 
 
 def deploy(
-    pipeline: Pipeline, problem: Problem, hidden: Sequence[int], directory: str | Path,
+    pipeline: Pipeline,
+    problem: Problem,
+    hidden: Sequence[int],
+    directory: str | Path,
     example_rows: ArrayLike,
-) -> DeployReport:  # fmt: skip
+) -> DeployReport:
     """Step 9: save the pipeline so that another process can load it and predict.
 
     Writes ``model.pt`` (state dict and metadata, plain tensors and built-in types, so
@@ -669,7 +672,7 @@ class Predictor:
 
 
 def load_predictor(directory: str | Path) -> Predictor:
-    """Rebuild the pipeline saved by :func:`deploy` (in any process) and wrap it."""
+    """Rebuild the pipeline saved by `deploy` (in any process) and wrap it."""
     path = Path(directory) / "model.pt"
     if not path.is_file():
         raise ValueError(
@@ -720,7 +723,7 @@ def _is_number(text: str) -> bool:
 # --8<-- [start:run_workflow]
 @dataclass(frozen=True, eq=False)
 class WorkflowResult:
-    """Everything the nine steps produced, for printing or as JSON (:meth:`to_dict`)."""
+    """Everything the nine steps produced, for printing or as JSON (`to_dict`)."""
 
     problem: Problem
     steps: tuple[str, ...]

@@ -1,11 +1,13 @@
 """Fixtures shared by the tests of the site itself (build, fences, offline, browser).
 
-The site is built once per test session, into a temporary folder, by `mkdocs build --strict`.
-All site tests carry the xdist group "site" so that, under `pytest -n`, one worker builds it.
+The site is built once per test run, into a temporary folder, by `mkdocs build --strict`.
+Site tests carry the xdist group "site" so that, under `pytest -n`, they share a worker.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import torch
+
+# Two xdist workers share two cores: one thread each (subprocesses inherit OMP_NUM_THREADS).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+torch.set_num_threads(1)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -30,8 +37,9 @@ class Build:
 def mkdocs_build(config: Path, site_dir: Path) -> Build:
     """Run `mkdocs build --strict` for ``config`` into ``site_dir`` and capture its log."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+        [*command, "-f", str(config), "-d", str(site_dir)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -43,8 +51,21 @@ def mkdocs_build(config: Path, site_dir: Path) -> Build:
 
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The whole site, built once per session (or once per xdist worker that needs it)."""
-    return mkdocs_build(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site") / "site")
+    """The whole site, built once per test run, even when pytest-xdist runs several workers.
+
+    The first worker to get here builds it under a lock in the run's shared temporary folder;
+    the others wait for it and read its result.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    site_dir, result = shared / "site", shared / "site-build.json"
+    with (shared / "site-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not result.exists():
+            build = mkdocs_build(ROOT / "mkdocs.yml", site_dir)
+            result.write_text(json.dumps({"returncode": build.returncode, "log": build.log}))
+    recorded = json.loads(result.read_text())
+    return Build(recorded["returncode"], recorded["log"], site_dir)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,11 @@ from snippets.workflow import load_predictor, read_csv_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"tiny-network": ["--epochs", "1"], "workflow-classification": ["--epochs", "2"],
-        "workflow-regression": ["--epochs", "2"], "neuron": []}  # fmt: skip
+        "workflow-regression": ["--epochs", "2"], "neuron": [],
+        "backprop-xor": ["--epochs", "300"], "gradient-descent": ["--epochs", "5"],
+        "dl-vs-ml": []}  # fmt: skip
+# The NumPy and scikit-learn examples run on the CPU only and refuse --device.
+ON_DEVICE = {"tiny-network", "workflow-classification", "workflow-regression", "neuron"}
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +57,8 @@ def test_list_shows_every_example(capsys: pytest.CaptureFixture[str]) -> None:
 def test_each_example_runs_and_prints_the_json_schema(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    payload = _json_run(capsys, name, *FAST[name], "--seed", "3", "--device", "cpu")
+    device = ["--device", "cpu"] if name in ON_DEVICE else []
+    payload = _json_run(capsys, name, *FAST[name], "--seed", "3", *device)
     assert set(payload) == {"example", "seed", "device", "wall_seconds", "result"}
     assert payload["example"] == name
     assert payload["seed"] == 3
@@ -66,6 +71,22 @@ def test_each_example_runs_and_prints_the_json_schema(
     elif name == "tiny-network":
         assert len(result["history"]) == 1
         assert 0.0 <= result["test_accuracy"] <= 1.0
+    elif name == "backprop-xor":
+        assert result["epochs"] == 300
+        assert result["final_loss"] < result["first_loss"]
+        assert result["gradient_check_error"] < 1e-6
+    elif name == "gradient-descent":
+        assert set(result["variants"]) == {"batch", "stochastic", "mini-batch (B=16)"}
+        for run in result["variants"].values():
+            assert run["final_loss"] >= result["optimum_loss"]
+    elif name == "dl-vs-ml":
+        rows = result["results"]
+        assert {(r["dataset"], r["model"]) for r in rows} == {
+            (d, m)
+            for d in ("wine", "breast_cancer", "moons")
+            for m in ("logistic_regression", "random_forest", "mlp")
+        }
+        assert all(0.5 < r["accuracy"] <= 1.0 for r in rows)
     else:
         assert result["test_accesses"] == ["test"]
         assert len(result["steps"]) == 9

@@ -20,6 +20,7 @@ from snippets.dl_vs_ml import (
     model_size,
     single_threaded,
     size_sweep,
+    summarize,
 )
 
 EXPECTED_SHAPES = {  # (examples, features, classes), from scikit-learn's documentation
@@ -220,6 +221,21 @@ def test_format_results_lists_every_row() -> None:
     assert "7 tree nodes" in lines[3]
 
 
+def test_summarize_names_winners_spread_and_time_ratio() -> None:
+    rows = [
+        Result("wine", "mlp", 0.9, 0.4, 10, "parameters", 130, 50),
+        Result("wine", "random_forest", 0.9, 0.1, 7, "tree nodes", 130, 50),
+        Result("wine", "logistic_regression", 0.8, 0.2, 3, "parameters", 130, 50),
+        Result("iris", "mlp", 1.0, 0.3, 10, "parameters", 110, 40),
+    ]
+    lines = summarize(rows).splitlines()
+    assert lines[0] == "wine: best 0.900 by mlp, random_forest"
+    assert lines[1] == "  best - worst = 5 test example(s)"  # 0.1 of 50 test examples
+    assert lines[2] == "  training: mlp took 4x as long as random_forest"
+    assert lines[3] == "iris: best 1.000 by mlp"
+    assert len(lines) == 6
+
+
 def test_machine_names_the_cpu_count_and_torch() -> None:
     assert f"{__import__('os').cpu_count()} logical cores" in machine()
     assert torch.__version__ in machine()
@@ -270,6 +286,13 @@ def test_machine_names_the_cpu_count_and_torch() -> None:
         (lambda: TorchMLPClassifier(weight_decay=-1.0), ValueError, "weight_decay must be"),
         (lambda: TorchMLPClassifier().predict(np.zeros((1, 4))), RuntimeError, "call fit"),
         (lambda: TorchMLPClassifier().n_parameters, RuntimeError, "only after fit"),
+        (
+            lambda: (
+                TorchMLPClassifier(steps=1).fit(*load_dataset("iris")).predict(np.zeros((2, 3)))
+            ),
+            ValueError,
+            "X must be a finite array of shape \\(n, 4\\), got shape \\(2, 3\\)",
+        ),
         (
             lambda: TorchMLPClassifier().fit(np.zeros((3, 2)), np.zeros(4, dtype=int)),
             ValueError,

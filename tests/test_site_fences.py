@@ -61,8 +61,9 @@ def find_fences(path: Path) -> list[Fence]:
         indent, marker = opening["indent"], opening["fence"]
         body: list[str] = []
         j = i + 1
-        while j < len(lines) and not re.match(rf"^{re.escape(indent)}{re.escape(marker)}\s*$", lines[j]):
-            body.append(lines[j][len(indent):])
+        closing = re.compile(rf"^{re.escape(indent)}{re.escape(marker)}\s*$")
+        while j < len(lines) and not closing.match(lines[j]):
+            body.append(lines[j][len(indent) :])
             j += 1
         fences.append(Fence(path, i + 1, indent, opening["info"], body))
         i = j + 1
@@ -135,10 +136,14 @@ def _write(tmp_path: Path, text: str) -> Path:
     ("text", "ok"),
     [
         ("```python\nprint(1)\n```\n", True),
-        ('!!! note\n    ```python\n    print(1)\n    ```\n', False),
+        ("!!! note\n    ```python\n    print(1)\n    ```\n", False),
         ('!!! note\n    ```python exec="on"\n    print(1)\n    ```\n', True),
         ('=== "Keras"\n    ```{ .python notest }\n    import keras\n    ```\n', False),
-        ('=== "Keras"\n    ```{ .python notest reason="Keras is not installed here" }\n    import keras\n    ```\n', True),
+        (
+            '=== "Keras"\n    ```{ .python notest reason="Keras is not installed here" }\n'
+            "    import keras\n    ```\n",
+            True,
+        ),
         ('```{ .python notest }\n--8<-- "snippets/neuron.py:numpy_neuron"\n```\n', True),
         ('```{ .python notest }\n--8<-- "snippets/nonexistent.py:x"\n```\n', False),
     ],

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import ROOT
 
 pytestmark = [pytest.mark.xdist_group("site"), pytest.mark.slow]
 
@@ -27,8 +28,17 @@ LOADING_ATTRS = {
     "object": ["data"],
     "input": ["src"],
 }
-LOADING_LINK_RELS = {"stylesheet", "icon", "preload", "prefetch", "preconnect", "dns-prefetch",
-                     "modulepreload", "manifest", "apple-touch-icon"}
+LOADING_LINK_RELS = {
+    "stylesheet",
+    "icon",
+    "preload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "modulepreload",
+    "manifest",
+    "apple-touch-icon",
+}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
 JS_REMOTE = re.compile(r"""["'`](?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}[^"'`\s]*["'`]""", re.I)
 
@@ -86,12 +96,15 @@ def test_no_stylesheet_imports_from_another_host(site: Path) -> None:
     assert problems == {}
 
 
-def test_mathjax_and_its_fonts_are_served_by_the_site(site: Path) -> None:
-    assert (site / "assets" / "mathjax" / "tex-chtml.js").stat().st_size > 100_000
-    fonts = list((site / "assets" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+def test_math_is_typeset_at_build_time_with_self_hosted_fonts(site: Path) -> None:
+    mathjax = site / "assets" / "mathjax"
+    fonts = list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
     assert len(fonts) >= 20
+    css = (mathjax / "chtml.css").read_text()
+    assert "woff-v2/MathJax_Main-Regular.woff" in css
     neuron = (site / "neuron" / "index.html").read_text()
-    assert '../assets/mathjax/tex-chtml.js' in neuron
+    assert neuron.count("<mjx-container") >= 10
+    assert "assets/mathjax/chtml.css" in neuron
 
 
 def test_no_web_fonts_or_emoji_cdn_configured(site: Path) -> None:
@@ -102,12 +115,18 @@ def test_no_web_fonts_or_emoji_cdn_configured(site: Path) -> None:
         assert "twemoji" not in html, page
 
 
-def test_own_scripts_fetch_nothing_remote(site: Path) -> None:
-    """Our own JavaScript (not the minified theme bundle) names no remote URL at all."""
-    ours = list((site / "javascripts").glob("*.js"))
-    assert ours
-    for script in ours:
-        assert JS_REMOTE.findall(script.read_text()) == [], script
+def test_our_own_theme_files_name_no_remote_resource() -> None:
+    """Our overrides, scripts and stylesheets (not the minified theme) name no remote URL."""
+    ours = [
+        *ROOT.joinpath("overrides").rglob("*.html"),
+        *ROOT.joinpath("docs").rglob("*.js"),
+        *ROOT.joinpath("docs").rglob("*.css"),
+    ]
+    assert ours, "no override or stylesheet found: is the layout different?"
+    for path in ours:
+        text = path.read_text(encoding="utf8")
+        assert JS_REMOTE.findall(text) == [], path
+        assert [u for u in css_urls(text) if is_external(u)] == [], path
 
 
 @pytest.mark.parametrize(

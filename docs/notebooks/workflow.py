@@ -33,8 +33,8 @@ print("test set used by:", summary["test_accesses"])
 # gives the unbiased estimate.
 
 # %%
-print(f"first model: best epoch {summary['first_model']['best_epoch']}, "
-      f"validation {summary['first_model']['val_metric']:.3f}")
+first = summary["first_model"]
+print(f"first model: best epoch {first['best_epoch']}, validation {first['val_metric']:.3f}")
 for trial in summary["trials"]:
     print(f"  lr={trial['lr']:<7} hidden={trial['hidden']}: validation {trial['val_metric']:.3f}")
 print(f"chosen: {summary['best']}")
