@@ -37,7 +37,6 @@ STYLESHEET = f"{SITE_PREFIX}/chtml.css"
 
 # arithmatex's generic output: the element holds nothing but the (HTML-escaped) TeX.
 FORMULA = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.DOTALL)
-DELIMITERS = {"span": ("\\(", "\\)"), "div": ("\\[", "\\]")}
 
 
 class MathJaxProcess:
@@ -95,17 +94,19 @@ def _stop() -> None:
         _mathjax = None
 
 
-def tex_of(tag: str, escaped: str) -> str:
-    """The TeX inside one arithmatex element, without its delimiters.
+def tex_of(escaped: str) -> tuple[str, bool]:
+    """The TeX inside one arithmatex element, without its delimiters, and whether it is
+    display math (``\\[...\\]``) rather than inline (``\\(...\\)``).
 
-    >>> tex_of("span", "\\\\(a &lt; b\\\\)")
-    'a < b'
+    >>> tex_of("\\\\(a &lt; b\\\\)")
+    ('a < b', False)
     """
     tex = html.unescape(escaped).strip()
-    opening, closing = DELIMITERS[tag]
-    if tex.startswith(opening) and tex.endswith(closing):
-        tex = tex[len(opening) : -len(closing)]
-    return tex
+    for display, (opening, closing) in ((False, ("\\(", "\\)")), (True, ("\\[", "\\]"))):
+        if tex.startswith(opening) and tex.endswith(closing):
+            return tex[len(opening) : -len(closing)], display
+    # Without delimiters (a bare \begin{align}...\end{align}), MathJax would display it.
+    return tex, True
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -124,7 +125,10 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     formulas = list(FORMULA.finditer(output))
     if not formulas:
         return output
-    request = [{"tex": tex_of(m["tag"], m["tex"]), "display": m["tag"] == "div"} for m in formulas]
+    request = []
+    for m in formulas:
+        tex, display = tex_of(m["tex"])
+        request.append({"tex": tex, "display": display})
     reply = _running().ask({"math": request})
     if "error" in reply:
         _stop()
