@@ -254,16 +254,29 @@ LINKS_AND_IDS_JS = """
 })
 """
 
-# axe-core, on everything but the inside of formulas and code blocks. Its colour-contrast rule
-# costs time in proportion to the elements it checks, and those two hold most of a page's
-# elements: every glyph of a formula and every token of highlighted code is one. A formula
-# takes the colour of its text, which axe checks; code colours are checked by CODE_CONTRAST_JS.
+# axe-core's cost grows with the number of elements on the page, checked or not, and a
+# page's elements are mostly the tokens of its highlighted code (one per word, plus one per
+# line number) and the glyphs of its formulas: the code reference page has 60,000. So axe runs
+# last, on a slimmed copy of the page: each code block keeps its text as one plain run (its
+# token colours are checked by CODE_CONTRAST_JS before), and each formula keeps the hidden
+# MathML that assistive technology reads but not its drawn glyphs (which take the colour of
+# the surrounding text, which axe checks).
+SLIM_FOR_AXE_JS = """
+() => {
+  for (const pre of document.querySelectorAll(".md-content pre")) {
+    for (const code of pre.querySelectorAll(":scope > code, :scope > span")) {
+      code.textContent = code.textContent;
+    }
+  }
+  for (const math of document.querySelectorAll("mjx-container > mjx-math")) math.replaceChildren();
+}
+"""
+
 AXE_JS = """
 async (rules) => {
   const options = { resultTypes: ["violations"] };
   if (rules) options.runOnly = { type: "rule", values: rules };
-  const context = { exclude: [["mjx-container"], ["pre > code"]] };
-  const result = await axe.run(context, options);
+  const result = await axe.run(document, options);
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => {
@@ -289,7 +302,8 @@ CODE_CONTRAST_JS = """
   };
   const seen = new Map();
   // Code hidden in a closed admonition has no settled colours; it is checked once opened.
-  const shown = [...document.querySelectorAll(".md-content pre > code")].filter((c) => c.checkVisibility());
+  const blocks = [...document.querySelectorAll(".md-content pre > code")];
+  const shown = blocks.filter((c) => c.checkVisibility());
   for (const code of shown) {
     const background = rgba(getComputedStyle(code).backgroundColor);
     for (const token of code.querySelectorAll("span[class]")) {
@@ -324,6 +338,11 @@ NOTEBOOK_PROBLEMS_JS = """
   return problems;
 }
 """
+
+
+def tagged(page: Any, problems: list[str]) -> list[str]:
+    """Problems, each prefixed by the colour scheme the page shows."""
+    return [f"[{scheme_of(page)}] {problem}" for problem in problems]
 
 
 def scheme_of(page: Any) -> str:
@@ -436,9 +455,9 @@ def screenshots(page: Any, path: str) -> None:
 def visits(browser: Any, base_url: str, pages: list[str]) -> dict[str, Visit]:
     """Load every page directly and record everything the tests check.
 
-    Each page is loaded once, at desktop width in light mode: checks, axe, screenshots at
-    desktop and phone width; then the toggle to dark: colour checks, screenshots; then the
-    toggle back, and the copy buttons are clicked.
+    Each page is loaded once, at desktop width in light mode: the checks, code colours,
+    screenshots at desktop and phone width; the toggle to dark: code colours, screenshots;
+    the copy buttons; axe's colour rules; the toggle back to light; all of axe's rules.
     """
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
@@ -461,16 +480,20 @@ def visits(browser: Any, base_url: str, pages: list[str]) -> dict[str, Visit]:
         visit.links, visit.ids = found["links"], set(found["ids"])
         if page.locator(f".{NOTEBOOK_MARKER}").count():
             visit.notebook_problems = page.evaluate(NOTEBOOK_PROBLEMS_JS)
-        # axe and the screenshots first, on the page as loaded, before anything is clicked.
-        page.add_script_tag(path=str(AXE))
-        for rules in (None, COLOUR_RULES):
-            scheme = scheme_of(page)
-            visit.schemes.append(scheme)
-            problems = page.evaluate(AXE_JS, rules) + page.evaluate(CODE_CONTRAST_JS)
-            visit.axe += [f"[{scheme}] {problem}" for problem in problems]
+        # The page as loaded, in each scheme: code colours and screenshots.
+        for _ in range(2):
+            visit.schemes.append(scheme_of(page))
+            visit.axe += tagged(page, page.evaluate(CODE_CONTRAST_JS))
             screenshots(page, path)
-            toggle_scheme(page)
+            if len(visit.schemes) == 1:
+                toggle_scheme(page)
         visit.code_blocks, visit.copy_problems = check_copy_buttons(page)
+        # axe on the slimmed page: the colour rules in dark mode, then every rule in light.
+        page.evaluate(SLIM_FOR_AXE_JS)
+        page.add_script_tag(path=str(AXE))
+        visit.axe += tagged(page, page.evaluate(AXE_JS, COLOUR_RULES))
+        toggle_scheme(page)
+        visit.axe += tagged(page, page.evaluate(AXE_JS, None))
         page.close()
         results[path] = visit
     context.close()
