@@ -12,7 +12,7 @@ PIP_TORCH_FLAGS := $(if $(TORCH_INDEX_URL),--extra-index-url $(TORCH_INDEX_URL),
 # fighting over the cores (measured: 1.5 s against 18.8 s for the tiny network on 2 busy cores).
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: serve test build lint install clean links benchmarks
+.PHONY: serve test build lint install clean links lighthouse benchmarks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ lint: install
 ## Check outbound links in the built site (needs the internet; not part of `make test`)
 links: build
 	$(BIN)/python benchmarks/check_links.py site
+
+## Lighthouse scores of the built site, phone and desktop (installs Lighthouse from npm on first use)
+lighthouse: build
+	$(BIN)/python benchmarks/lighthouse.py site
 
 benchmarks: install
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

@@ -134,9 +134,18 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         _stop()
         raise PluginError(f"TeX error on {page.file.src_uri}: {reply['error']}")
     typeset = iter(reply["html"])
-    return FORMULA.sub(
-        lambda m: f'<{m["tag"]} class="arithmatex">{next(typeset)}</{m["tag"]}>', output
-    )
+    return FORMULA.sub(lambda m: f"{opening_tag(m['tag'])}{next(typeset)}</{m['tag']}>", output)
+
+
+def opening_tag(tag: str) -> str:
+    """The element around a typeset formula. A display formula wider than the page scrolls
+    sideways, so a keyboard user must be able to focus it (WCAG 2.1.1; axe's
+    scrollable-region-focusable): every display formula is focusable, as MathJax's own
+    accessibility explorer makes every formula. Set here rather than by a script measuring
+    widths in the browser, because pages render off-screen blocks lazily
+    (``content-visibility`` in extra.css), so their widths are unknown until scrolled to."""
+    focusable = ' tabindex="0"' if tag == "div" else ""
+    return f'<{tag} class="arithmatex"{focusable}>'
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -3,8 +3,9 @@ r"""Gradient descent, batch, stochastic and mini-batch, on a problem whose answe
 The problem is least-squares linear regression: find $w$ minimising the mean squared error
 $L(w) = \frac1n \lVert Xw - y \rVert^2$. Its minimiser has a closed form (``np.linalg.lstsq``),
 so every variant of gradient descent can be checked against the exact answer, and its
-Hessian $H = \frac2n X^\top X$ is constant, so the largest stable learning rate, $2/L$ with
-$L$ the largest eigenvalue of $H$, can be computed rather than guessed.
+Hessian $H = \frac2n X^\top X$ is constant, so the largest stable learning rate,
+$2/\lambda_{\max}$ with $\lambda_{\max}$ the largest eigenvalue of $H$, can be computed rather
+than guessed.
 
 The second half holds two 2-D test functions, an ill-conditioned quadratic and the Rosenbrock
 function, with their gradients, and `trajectory`, which runs any optimizer of
@@ -167,11 +168,11 @@ def mse_hessian(X: ArrayLike) -> Matrix:
 
 
 def divergence_threshold(hessian: ArrayLike) -> float:
-    r"""The learning rate above which gradient descent on a quadratic diverges: $2/L$.
+    r"""The learning rate above which gradient descent on a quadratic diverges: $2/\lambda_{\max}$.
 
     On a quadratic with Hessian $H$, one step multiplies the error along the eigenvector of
     eigenvalue $\lambda$ by $1 - \eta\lambda$. Every factor has magnitude below 1 exactly when
-    $\eta < 2/L$, with $L = \lambda_{\max}(H)$.
+    $\eta < 2/\lambda_{\max}$, with $\lambda_{\max}$ the largest eigenvalue of $H$.
 
     Args:
         hessian: a symmetric positive semi-definite matrix with at least one positive eigenvalue.
@@ -194,8 +195,9 @@ def divergence_threshold(hessian: ArrayLike) -> float:
 def learning_rate_regimes(X: ArrayLike) -> dict[str, float]:
     r"""Three learning rates for `batch_gd` on ``X``: too small, about right, divergent.
 
-    With $L$ the largest eigenvalue of the Hessian: $0.02/L$ (too small: 50 times slower than
-    $1/L$), $1/L$ (about right: the standard safe choice) and $1.1 \times 2/L$ (just past the
+    With $\lambda_{\max}$ the largest eigenvalue of the Hessian: $0.02/\lambda_{\max}$ (too small:
+    50 times slower than $1/\lambda_{\max}$), $1/\lambda_{\max}$ (about right: the standard safe
+    choice) and $1.1 \times 2/\lambda_{\max}$ (just past the
     threshold, so the loss grows).
 
     Example:

@@ -180,7 +180,8 @@ def recurrent_parameters(
         ``g * (h * n + h * h + 2 * bias * h)``
 
     PyTorch keeps two bias vectors, ``b_ih`` and ``b_hh``, hence ``2 * h`` per gate (the
-    textbook cell has one; the sum of the two is what matters mathematically). Layer 1 reads
+    textbook cell has one; for RNN and LSTM only their sum matters, while in the GRU's candidate
+    gate ``b_hn`` is multiplied by the reset gate). Layer 1 reads
     the input (``n = input_size``); each later layer reads the previous layer's output
     (``n = directions * hidden_size``). A bidirectional layer doubles everything
     (``directions = 2``). The total is the sum over layers and directions.

@@ -475,6 +475,11 @@ def visits(browser: Any, base_url: str, pages: list[str]) -> dict[str, Visit]:
         page = context.new_page()
         visit = Visit(traffic=watch(page, base_url))
         page.goto(base_url + path, wait_until="load")
+        # The site lays out the article's blocks only as they near the screen
+        # (content-visibility in extra.css), and a block not laid out keeps the colours it
+        # had when it was last shown: its colour transitions do not run. A reader scrolling
+        # to it sees it laid out and settled, so the colour checks and axe get it that way.
+        page.add_style_tag(content=".md-typeset > * { content-visibility: visible !important; }")
         settle(page)
         visit.title = page.title()
         visit.math_problems = page.evaluate(MATH_PROBLEMS_JS)

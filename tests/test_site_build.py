@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, Build, mkdocs_build
+from mkdocs.exceptions import PluginError
 
 pytestmark = [pytest.mark.xdist_group("site"), pytest.mark.slow]
 
@@ -114,3 +117,45 @@ def test_no_fence_markup_leaks_onto_pages(site: Path) -> None:
         if found:
             leaks[str(page.relative_to(site))] = found
     assert leaks == {}
+
+
+def load_hook(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_glossary_terms_are_tooltips_on_the_pages(site: Path) -> None:
+    glossary = load_hook("abbreviations").read_glossary(ROOT / "docs/includes/abbreviations.md")
+    assert len(glossary) >= 40
+    soup = BeautifulSoup((site / "activations" / "index.html").read_text(), "html.parser")
+    tooltips = {abbr.get_text(): abbr["title"] for abbr in soup.select("article abbr")}
+    assert tooltips["ReLU"] == glossary["ReLU"]
+    # Text only: code is copied and run, and a tooltip there would change nothing but noise.
+    assert not soup.select("article pre abbr, article code abbr")
+    questions = BeautifulSoup((site / "questions" / "index.html").read_text(), "html.parser")
+    shown = {abbr.get_text() for abbr in questions.select("article abbr")}
+    assert {"epoch", "learning rate", "overfitting"} <= shown, sorted(shown)
+
+
+def test_a_malformed_glossary_line_is_an_error_naming_it(tmp_path: Path) -> None:
+    hook = load_hook("abbreviations")
+    glossary = tmp_path / "abbreviations.md"
+    glossary.write_text("*[GPU]: Graphics processing unit\n\nGPU - graphics card\n")
+    with pytest.raises(PluginError, match=r"abbreviations.md:3: expected '\*\[TERM\]: definition'"):
+        hook.read_glossary(glossary)
+
+
+def test_display_formulas_can_be_focused_to_scroll_them(site: Path) -> None:
+    """A formula wider than a phone scrolls sideways; the keyboard must reach it (axe's
+    scrollable-region-focusable). Inline formulas wrap with the text and need no focus."""
+    soup = BeautifulSoup((site / "backpropagation" / "index.html").read_text(), "html.parser")
+    display = soup.select("div.arithmatex")
+    inline = soup.select("span.arithmatex")
+    assert len(display) >= 5
+    assert len(inline) >= 5
+    assert all(div.get("tabindex") == "0" for div in display)
+    assert not any(span.has_attr("tabindex") for span in inline)

@@ -23,9 +23,9 @@ if importlib.util.find_spec("snippets") is None:
 
 # %% [markdown]
 # ## The learning rate
-# On a quadratic loss, gradient descent diverges for $\eta > 2/L$, where $L$ is the largest
-# eigenvalue of the Hessian. `learning_rate_regimes` picks one rate well below, one at $1/L$
-# and one just above the threshold.
+# On a quadratic loss, gradient descent diverges for $\eta > 2/\lambda_{\max}$, where
+# $\lambda_{\max}$ is the largest eigenvalue of the Hessian. `learning_rate_regimes` picks one
+# rate well below, one at $1/\lambda_{\max}$ and one just above the threshold.
 
 # %%
 from snippets.gradient_descent import batch_gd, learning_rate_regimes, make_linear_data
