@@ -15,6 +15,7 @@ import http.server
 import os
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -104,10 +105,19 @@ def site_handler(site: Path, public: str) -> type[http.server.SimpleHTTPRequestH
     return Handler
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A server that lets the browser hang up mid-response (it cancels a request when it
+    navigates away) without printing a traceback; any other error is still printed."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="session")
 def base_url(site: Path) -> Iterator[str]:
     """The built site, served on 127.0.0.1 at a free port for the whole session."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), site_handler(site, public_url(site)))
+    server = QuietServer(("127.0.0.1", 0), site_handler(site, public_url(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
