@@ -19,6 +19,11 @@ the ``$...$`` and ``$$...$$`` math of markdown cells as arithmatex does, so that
 hooks/mathjax_assets.py typesets it at build time like all other math (Jupyter and Colab read
 ``$``, so the notebooks keep ``$``); and drops the MathJax 2 and Mermaid scripts of
 nbconvert's template.
+
+Last, it trims the stylesheet nbconvert inlines into every notebook page: JupyterLab's whole
+theme, about 590 KB, of which a static notebook page needs about 140 KB. A rule is kept when
+every class its selector requires is on the page (``prune_css``); a notebook page halves, and
+a phone no longer parses half a megabyte of CSS before it can paint.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import re
 import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -38,6 +44,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from tinycss2 import ast, parse_rule_list, parse_stylesheet, serialize
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -228,3 +235,82 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
 def on_shutdown() -> None:
     if _pool is not None:
         _pool.shutdown(wait=False, cancel_futures=True)
+
+
+STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
+CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
+CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+# The argument of a functional pseudo-class: :not(.x) matches where .x is absent, and
+# :is(.x, .y) where either is present, so classes inside one never rule a selector out.
+PSEUDO_ARGUMENT = re.compile(r"\([^()]*\)")
+
+
+def required_classes(selector: str) -> set[str]:
+    """The classes an element (or its ancestors) must have for ``selector`` to match.
+
+    >>> sorted(required_classes(".a:not(.b) > .c:is(.d, .e)"))
+    ['a', 'c']
+    """
+    while PSEUDO_ARGUMENT.search(selector):
+        selector = PSEUDO_ARGUMENT.sub("", selector)
+    return set(CLASS_SELECTOR.findall(selector))
+
+
+@lru_cache(maxsize=8)
+def parsed(css: str) -> list[ast.Node]:
+    """The rules of a stylesheet (cached: every notebook page inlines the same one)."""
+    rules: list[ast.Node] = parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return rules
+
+
+def selectors(prelude: list[ast.Node]) -> list[str]:
+    """The comma-separated selectors of a rule; commas inside ``:is(...)`` do not split."""
+    found: list[str] = []
+    current: list[ast.Node] = []
+    for token in prelude:
+        if isinstance(token, ast.LiteralToken) and token.value == ",":
+            found.append(serialize(current).strip())
+            current = []
+        else:
+            current.append(token)
+    return [*found, serialize(current).strip()]
+
+
+def prune_rules(rules: list[ast.Node], used: set[str]) -> list[str]:
+    kept: list[str] = []
+    for rule in rules:
+        if isinstance(rule, ast.QualifiedRule):
+            wanted = [s for s in selectors(rule.prelude) if required_classes(s) <= used]
+            if wanted:
+                kept.append(f"{', '.join(wanted)}{{{serialize(rule.content)}}}")
+        elif isinstance(rule, ast.AtRule):
+            if rule.lower_at_keyword in {"media", "supports"} and rule.content is not None:
+                inner = parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+                body = prune_rules(inner, used)
+                if body:
+                    kept.append(f"@{rule.at_keyword}{serialize(rule.prelude)}{{{''.join(body)}}}")
+            else:  # @font-face, @keyframes, @charset, ...: kept whole
+                kept.append(rule.serialize())
+    return kept
+
+
+def prune_css(css: str, used: set[str]) -> str:
+    """The rules of ``css`` whose selectors name only classes in ``used``.
+
+    A selector list keeps the selectors that can match; a rule left with none is dropped,
+    and so is an ``@media`` or ``@supports`` block left empty. Selectors without classes
+    (``:root``, ``body``, ``[data-theme]``) and other at-rules are kept.
+
+    >>> prune_css(".a{color:red}.b,.a .c{margin:0}@media print{.b{x:1}}:root{--v:1}", {"a", "c"})
+    '.a{color:red}.a .c{margin:0}:root{--v:1}'
+    >>> prune_css(".a:not(.gone){x:1}.gone:not(.a){y:2}", {"a"})
+    '.a:not(.gone){x:1}'
+    """
+    return "".join(prune_rules(parsed(css), used))
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if not NOTEBOOK_URI.match(page.file.src_uri):
+        return output
+    used = {name for attribute in CLASS_ATTRIBUTE.findall(output) for name in attribute.split()}
+    return STYLE.sub(lambda m: m[1] + prune_css(m[2], used) + m[3], output)

@@ -106,3 +106,35 @@ def test_site_shows_every_notebook_executed_with_its_download(site: Path) -> Non
         outputs = [o for c in code for o in c["outputs"]]
         assert outputs, "the download is the executed notebook"
         assert not [o for o in outputs if o["output_type"] == "error"]
+
+
+def test_stylesheet_pruning_keeps_what_can_match() -> None:
+    hook = load_hook()
+    css = (
+        ".kept{a:1}.gone{b:2}.kept .gone, .kept > .also{c:3}"
+        ".kept:not(.gone){d:4}.x:is(.kept, .y){e:5}:root{--v:6}body{f:7}"
+        "@media (max-width: 10px){.gone{g:8}.kept{h:9}}@supports (x: y){.gone{i:10}}"
+        "@font-face{font-family:F}@keyframes k{from{opacity:0}}"
+    )
+    pruned = hook.prune_css(css, {"kept", "also"})
+    assert pruned == (
+        ".kept{a:1}.kept > .also{c:3}.kept:not(.gone){d:4}:root{--v:6}body{f:7}"
+        "@media (max-width: 10px){.kept{h:9}}"
+        "@font-face{font-family:F}@keyframes k{from{opacity:0}}"
+    )
+    # Nothing used: only the rules that need no class survive.
+    assert hook.prune_css(css, set()) == (
+        ":root{--v:6}body{f:7}@font-face{font-family:F}@keyframes k{from{opacity:0}}"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("site")
+def test_notebook_pages_carry_only_the_styles_they_use(site: Path) -> None:
+    page = (site / "notebooks" / "neuron" / "index.html").read_text(encoding="utf8")
+    inline = sum(len(css) for css in re.findall(r"<style[^>]*>(.*?)</style>", page, re.S))
+    # nbconvert inlines JupyterLab's whole theme, about 590 KB; a notebook uses a fraction.
+    assert inline < 250_000, inline
+    # The rules that draw a notebook are still there.
+    for selector in (".jp-OutputArea-output", ".jp-InputArea", ".jupyter-wrapper"):
+        assert selector in page, selector

@@ -546,6 +546,12 @@ CLICK_LINK_JS = """
 """
 
 
+SITEMAP_READ_JS = """
+() => performance.getEntriesByType("resource").some(
+  (entry) => new URL(entry.name).pathname === "/sitemap.xml" && entry.responseEnd > 0)
+"""
+
+
 @pytest.fixture(scope="session")
 def arrivals(
     browser: Any, base_url: str, pages: list[str], visits: dict[str, Visit]
@@ -556,8 +562,11 @@ def arrivals(
     page = context.new_page()
     traffic = watch(page, base_url)
     # Instant navigation starts once Material has read the sitemap; a click before that is an
-    # ordinary page load (Material's design, not a fault), so let the first page settle.
+    # ordinary page load (Material's design, not a fault), so wait until it has arrived and
+    # let the first page settle (on a busy machine "network idle" alone was not enough).
     page.goto(base_url + pages[-1], wait_until="networkidle")
+    page.wait_for_function(SITEMAP_READ_JS)
+    settle(page)
     results: dict[str, Arrival] = {}
     for path in pages:
         seen = {name: len(getattr(traffic, name)) for name in vars(traffic)}
@@ -686,6 +695,7 @@ def test_dark_mode_persists_across_navigation(browser: Any, base_url: str) -> No
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto(base_url, wait_until="networkidle")
+    page.wait_for_function(SITEMAP_READ_JS)
     assert scheme_of(page) == "default"
     toggle_scheme(page)
     assert scheme_of(page) == "slate"
