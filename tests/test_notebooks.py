@@ -87,7 +87,6 @@ def test_cache_key_follows_the_notebook_and_the_snippets_it_imports(tmp_path: Pa
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("site")
 def test_site_shows_every_notebook_executed_with_its_download(site: Path) -> None:
     for path in NOTEBOOKS:
         page = site / "notebooks" / path.stem / "index.html"
@@ -129,7 +128,6 @@ def test_stylesheet_pruning_keeps_what_can_match() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("site")
 def test_notebook_pages_carry_only_the_styles_they_use(site: Path) -> None:
     page = (site / "notebooks" / "neuron" / "index.html").read_text(encoding="utf8")
     inline = sum(len(css) for css in re.findall(r"<style[^>]*>(.*?)</style>", page, re.S))

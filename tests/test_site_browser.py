@@ -27,7 +27,7 @@ from urllib.request import urlopen
 import pytest
 from conftest import DOCS, ROOT
 
-pytestmark = [pytest.mark.xdist_group("site"), pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -472,8 +472,9 @@ def visits(browser: Any, base_url: str, pages: list[str]) -> dict[str, Visit]:
     screenshots at desktop and phone width; the toggle to dark: code colours, screenshots;
     the copy buttons; axe's colour rules; the toggle back to light; all of axe's rules.
     """
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for stale in SCREENSHOTS.glob("*.png"):
+        stale.unlink()
     context = browser.new_context(
         viewport=VIEWPORTS["desktop"],
         color_scheme="light",

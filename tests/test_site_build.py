@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, Build, mkdocs_build
 from mkdocs.exceptions import PluginError
 
-pytestmark = [pytest.mark.xdist_group("site"), pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 
 def test_build_is_strict_and_warning_free(site_build: Build) -> None:

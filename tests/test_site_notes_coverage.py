@@ -25,7 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
 
-pytestmark = [pytest.mark.xdist_group("site"), pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 NOTES = ROOT.parent / "shared" / "seeds" / "000_c6081e8a86dede96.txt"
 

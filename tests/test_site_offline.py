@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
 
-pytestmark = [pytest.mark.xdist_group("site"), pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 # Attributes through which a browser loads a resource without the reader clicking.
 LOADING_ATTRS = {
