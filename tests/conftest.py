@@ -1,18 +1,20 @@
 """Fixtures shared by the tests of the site itself (build, fences, offline, browser).
 
-The site is built once per test run, into a temporary folder, by `mkdocs build --strict`.
-Site tests carry the xdist group "site" so that, under `pytest -n`, they share a worker.
+The site is built once per test run, into a temporary folder, by `mkdocs build --strict`;
+under `pytest -n` the workers share that one build (see ``site_build``).
 """
 
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import torch
@@ -23,6 +25,16 @@ torch.set_num_threads(1)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
+
+
+def load_hook(name: str) -> ModuleType:
+    """The MkDocs hook ``hooks/<name>.py`` as a module (hooks are files, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass(frozen=True)

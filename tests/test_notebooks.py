@@ -8,25 +8,14 @@ download of the executed ``.ipynb`` and the Colab link.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from conftest import DOCS, ROOT
+from conftest import DOCS, ROOT, load_hook
 
 NOTEBOOKS = sorted(path for path in (DOCS / "notebooks").glob("*.py") if path.name != "conftest.py")
-
-
-def load_hook() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("notebooks_hook", ROOT / "hooks" / "notebooks.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_notebook_is_in_the_nav() -> None:
@@ -51,11 +40,11 @@ def test_a_failing_cell_stops_the_execution(tmp_path: Path) -> None:
     notebook = tmp_path / "broken.py"
     notebook.write_text('# %%\nprint("first cell")\n\n# %%\nraise ValueError("boom")\n')
     with pytest.raises(Exception, match="boom"):
-        load_hook().execute(notebook, tmp_path / "out" / "broken.ipynb")
+        load_hook("notebooks").execute(notebook, tmp_path / "out" / "broken.ipynb")
 
 
 def test_markdown_math_is_handed_to_the_build_time_typesetter() -> None:
-    hook = load_hook()
+    hook = load_hook("notebooks")
     cell = '<div class="jp-RenderedMarkdown"><p>$x_1 < y$ then $$\\sum_i w_i$$</p></div>'
     rewritten = hook.MARKDOWN_CELL.sub(lambda m: m[1] + hook.typeset_later(m[2]) + m[3], cell)
     assert '<span class="arithmatex">\\(x_1 < y\\)</span>' in rewritten
@@ -64,7 +53,7 @@ def test_markdown_math_is_handed_to_the_build_time_typesetter() -> None:
 
 
 def test_unused_template_scripts_are_dropped() -> None:
-    hook = load_hook()
+    hook = load_hook("notebooks")
     page = (
         '<!-- Load mathjax -->\n<script src=""> </script>'
         '<script type="text/x-mathjax-config">MathJax.Hub.Config({})</script>'
@@ -75,7 +64,7 @@ def test_unused_template_scripts_are_dropped() -> None:
 
 
 def test_cache_key_follows_the_notebook_and_the_snippets_it_imports(tmp_path: Path) -> None:
-    hook = load_hook()
+    hook = load_hook("notebooks")
     notebook = tmp_path / "demo.py"
     notebook.write_text("# %%\nfrom snippets.losses import mse\n", encoding="utf8")
     modules = hook.snippet_modules(notebook.read_text(encoding="utf8"))
@@ -108,7 +97,7 @@ def test_site_shows_every_notebook_executed_with_its_download(site: Path) -> Non
 
 
 def test_stylesheet_pruning_keeps_what_can_match() -> None:
-    hook = load_hook()
+    hook = load_hook("notebooks")
     css = (
         ".kept{a:1}.gone{b:2}.kept .gone, .kept > .also{c:3}"
         ".kept:not(.gone){d:4}.x:is(.kept, .y){e:5}:root{--v:6}body{f:7}"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, Build, mkdocs_build
+from conftest import ROOT, Build, load_hook, mkdocs_build
 from mkdocs.exceptions import PluginError
 
 pytestmark = [pytest.mark.slow]
@@ -117,15 +115,6 @@ def test_no_fence_markup_leaks_onto_pages(site: Path) -> None:
         if found:
             leaks[str(page.relative_to(site))] = found
     assert leaks == {}
-
-
-def load_hook(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_glossary_terms_are_tooltips_on_the_pages(site: Path) -> None:
