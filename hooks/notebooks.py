@@ -243,14 +243,18 @@ CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 # The argument of a functional pseudo-class: :not(.x) matches where .x is absent, and
 # :is(.x, .y) where either is present, so classes inside one never rule a selector out.
 PSEUDO_ARGUMENT = re.compile(r"\([^()]*\)")
+# An attribute selector: the dots in [data-mime-type="application/vnd.jupyter.stderr"] belong
+# to a value, they are not classes.
+ATTRIBUTE = re.compile(r"\[[^\]]*\]")
 
 
 def required_classes(selector: str) -> set[str]:
     """The classes an element (or its ancestors) must have for ``selector`` to match.
 
-    >>> sorted(required_classes(".a:not(.b) > .c:is(.d, .e)"))
+    >>> sorted(required_classes(".a:not(.b) > .c:is(.d, .e)[type='x.y']"))
     ['a', 'c']
     """
+    selector = ATTRIBUTE.sub("", selector)
     while PSEUDO_ARGUMENT.search(selector):
         selector = PSEUDO_ARGUMENT.sub("", selector)
     return set(CLASS_SELECTOR.findall(selector))

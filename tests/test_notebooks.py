@@ -101,12 +101,14 @@ def test_stylesheet_pruning_keeps_what_can_match() -> None:
     css = (
         ".kept{a:1}.gone{b:2}.kept .gone, .kept > .also{c:3}"
         ".kept:not(.gone){d:4}.x:is(.kept, .y){e:5}:root{--v:6}body{f:7}"
+        '.kept[data-mime-type="application/vnd.jupyter.stderr"]{j:11}'
         "@media (max-width: 10px){.gone{g:8}.kept{h:9}}@supports (x: y){.gone{i:10}}"
         "@font-face{font-family:F}@keyframes k{from{opacity:0}}"
     )
     pruned = hook.prune_css(css, {"kept", "also"})
     assert pruned == (
         ".kept{a:1}.kept > .also{c:3}.kept:not(.gone){d:4}:root{--v:6}body{f:7}"
+        '.kept[data-mime-type="application/vnd.jupyter.stderr"]{j:11}'
         "@media (max-width: 10px){.kept{h:9}}"
         "@font-face{font-family:F}@keyframes k{from{opacity:0}}"
     )
