@@ -47,7 +47,7 @@ def _as_vector(name: str, value: ArrayLike) -> NDArray[np.float64]:
 
 # --8<-- [start:numpy_neuron]
 def weighted_sum(x: ArrayLike, w: ArrayLike, b: float) -> float:
-    """Return z = w1*x1 + w2*x2 + ... + wn*xn + b.
+    """Return ``z = w1*x1 + w2*x2 + ... + wn*xn + b``.
 
     Args:
         x: the n inputs.
