@@ -254,6 +254,13 @@ DERIVATIVE_BOUNDS = {
 }
 
 
+def test_tanh_derivative_never_rounds_above_one_near_zero() -> None:
+    # Found by hypothesis: 4e/(1+e)^2 with e = exp(-2|x|) came out one unit above 1 here.
+    x = np.array([2.04888135e-13, 1e-9, -3e-11, 0.0])
+    assert np.all(tanh_grad(x) <= 1.0)
+    assert np.all(tanh_grad(x) >= 1.0 - 1e-15)
+
+
 @given(
     st.sampled_from(ACTIVATION_NAMES),
     arrays(np.float64, st.integers(1, 20), elements=finite_floats),
