@@ -9,6 +9,12 @@ browser tests ($CHROME_PATH, else /usr/bin/chromium), the home page, the page wi
 formulas and, when there is one, a notebook page, each as a phone and as a desktop.
 Targets: mobile Performance >= 95, Accessibility, Best Practices and SEO 100.
 
+A fourth page is audited first: the theme's floor, the home page with its article replaced by
+one heading and one sentence (made in memory, served at /__theme_floor__.html; the site on disk
+is not touched). It keeps everything the theme brings (header, navigation, search, its
+stylesheets and JavaScript), so the gap between it and a chapter is what the chapter's own
+content costs, and its score is the most any page of this site can reach on this machine.
+
 This is a benchmark, not a test: it prints figures. Lighthouse simulates a slow phone from
 the timings it observes, so a busy machine gives lower Performance scores than an idle one,
 and two runs on the same machine can differ by 10 points or more. Each audit therefore runs
@@ -22,6 +28,7 @@ import gzip
 import http.server
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -45,6 +52,8 @@ METRICS = {
     "cumulative-layout-shift": "CLS",
 }
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg")
+FLOOR_PATH = "__theme_floor__.html"
+ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">).*?(</article>)', re.S)
 
 
 def build_site(into: Path) -> Path:
@@ -55,24 +64,49 @@ def build_site(into: Path) -> Path:
     return site
 
 
+def theme_floor(home: str) -> str:
+    """The home page's HTML with its article emptied to one heading and one sentence.
+
+    The page sits beside the home page (same folder), so its relative links still resolve.
+    """
+    floor, found = ARTICLE.subn(
+        r"\1<h1>Theme floor</h1><p>The theme with an empty article.</p>\2", home, count=1
+    )
+    if not found:
+        raise ValueError(
+            'the home page has no <article class="md-content__inner md-typeset">: '
+            "not a page built with Material for MkDocs?"
+        )
+    return floor
+
+
 def gzip_handler(site: Path) -> type[http.server.SimpleHTTPRequestHandler]:
-    """Serve ``site``, gzipping text as GitHub Pages does (Lighthouse counts bytes sent)."""
+    """Serve ``site``, gzipping text as GitHub Pages does (Lighthouse counts bytes sent), and
+    the theme's floor at /__theme_floor__.html."""
+    floor = theme_floor((site / "index.html").read_text(encoding="utf-8")).encode("utf-8")
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(site), **kwargs)
 
         def send_head(self) -> Any:
+            wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+            if self.path.split("?")[0] == f"/{FLOOR_PATH}":
+                return self.send_body(floor, "text/html", wants_gzip)
             path = Path(self.translate_path(self.path))
             if path.is_dir():
                 path = path / "index.html"
-            wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
             if not (wants_gzip and path.is_file() and path.suffix in COMPRESSIBLE):
                 return super().send_head()
-            body = gzip.compress(path.read_bytes())
+            return self.send_body(path.read_bytes(), self.guess_type(str(path)), wants_gzip)
+
+        def send_body(self, body: bytes, content_type: str, wants_gzip: bool) -> None:
+            if wants_gzip:
+                body = gzip.compress(body)
             self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Type", content_type)
+            if wants_gzip:
+                self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -113,12 +147,13 @@ def ensure_lighthouse() -> Path:
 
 
 def pages_to_audit(site: Path) -> dict[str, str]:
-    """Name -> path: the home page, the page with most formulas, a notebook page if any."""
+    """Name -> path: the theme's floor, the home page, the page with most formulas, a
+    notebook page if any."""
     html = {
         p.parent.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
         for p in site.rglob("index.html")
     }
-    chosen = {"home": ""}
+    chosen = {"floor": FLOOR_PATH, "home": ""}
     most_math = max(html, key=lambda page: html[page].count('class="arithmatex"'))
     chosen["math"] = f"{most_math}/"
     notebooks = sorted(page for page, text in html.items() if "jp-OutputArea" in text)
