@@ -9,6 +9,10 @@ Missing figures are drawn in a child process (``python -m snippets.figures``), s
 ``on_files`` and joined in ``on_env``, just before MkDocs copies static files. A child process
 sees the current source on every ``mkdocs serve`` rebuild (a module imported into this process
 would stay stale), and it draws while the notebooks hook executes notebooks.
+
+Each page's ``<img>`` of a figure gets the figure's ``width`` and ``height`` (``on_post_page``),
+so the browser keeps its space before the image arrives, instead of shifting the text below it
+when it does (Lighthouse's layout-shift audit named the unsized figure of the activations page).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -33,8 +38,14 @@ CACHE = ROOT / ".cache" / "figures"
 SITE_PREFIX = "figures"
 log = logging.getLogger("mkdocs.hooks.figures")
 
+# CSS pixels per unit of an SVG length (CSS Values 4: 1in = 96px = 72pt).
+UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72}
+SVG_LENGTH = re.compile(r'\b(width|height)="([0-9.]+)([a-z]*)"')
+FIGURE_IMG = re.compile(r'<img\b[^>]*?\bsrc="(?:\.\./)*' + SITE_PREFIX + r'/(\w+)\.svg"[^>]*>')
+
 _pending: subprocess.Popen[str] | None = None
-_total_bytes: list[Path] = []
+_drawn: dict[str, Path] = {}
+_sizes: dict[str, tuple[int, int]] = {}
 
 
 def figure_names() -> list[str]:
@@ -75,7 +86,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             stderr=subprocess.STDOUT,
             text=True,
         )
-    _total_bytes[:] = list(paths.values())
+    _drawn.clear()
+    _drawn.update(paths)
     for name, path in paths.items():
         files.append(File.generated(config, f"{SITE_PREFIX}/{name}.svg", abs_src_path=str(path)))
     return files
@@ -88,6 +100,49 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
         returncode, _pending = _pending.returncode, None
         if returncode != 0:
             raise PluginError(f"drawing the figures failed:\n{output}")
-    total = sum(path.stat().st_size for path in _total_bytes)
-    log.info("Figures: %d SVG files, %d bytes in all", len(_total_bytes), total)
+    total = sum(path.stat().st_size for path in _drawn.values())
+    log.info("Figures: %d SVG files, %d bytes in all", len(_drawn), total)
+    _sizes.clear()
+    _sizes.update(
+        {name: svg_size(path.read_text(encoding="utf8"), name) for name, path in _drawn.items()}
+    )
     return env
+
+
+def svg_size(svg: str, name: str) -> tuple[int, int]:
+    """The CSS pixel width and height that the root ``<svg>`` element declares."""
+    root = re.search(r"<svg\b[^>]*>", svg)
+    lengths = {
+        key: (value, unit) for key, value, unit in SVG_LENGTH.findall(root[0] if root else "")
+    }
+    if set(lengths) != {"width", "height"}:
+        raise PluginError(f"figure {name!r}: its <svg> element declares no width and height")
+    size = []
+    for key in ("width", "height"):
+        value, unit = lengths[key]
+        if unit not in UNITS:
+            raise PluginError(
+                f"figure {name!r}: {key} {value}{unit} is in an unknown unit "
+                f"(expected one of: {', '.join(repr(u) for u in UNITS)})"
+            )
+        size.append(round(float(value) * UNITS[unit]))
+    return size[0], size[1]
+
+
+def sized_images(html: str, sizes: dict[str, tuple[int, int]]) -> str:
+    """Give every ``<img>`` of a figure its ``width`` and ``height``, unless it has them."""
+
+    def size(match: re.Match[str]) -> str:
+        tag, name = match[0], match[1]
+        if name not in sizes:
+            raise PluginError(f"a page shows {SITE_PREFIX}/{name}.svg, which is not a figure")
+        if re.search(r"\s(width|height)=", tag):
+            return tag
+        width, height = sizes[name]
+        return f'<img width="{width}" height="{height}"' + tag[len("<img") :]
+
+    return FIGURE_IMG.sub(size, html)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return sized_images(output, _sizes) if f"{SITE_PREFIX}/" in output else output

@@ -148,3 +148,63 @@ def test_display_formulas_can_be_focused_to_scroll_them(site: Path) -> None:
     assert len(inline) >= 5
     assert all(div.get("tabindex") == "0" for div in display)
     assert not any(span.has_attr("tabindex") for span in inline)
+
+
+def test_figures_keep_their_space_before_they_load(site: Path) -> None:
+    """Every figure's <img> declares the size its SVG declares, so the text below it does not
+    move when the image arrives (Lighthouse's layout shift)."""
+    hook = load_hook("figures")
+    shown = 0
+    for page in site.rglob("index.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf8"), "html.parser")
+        for img in soup.select('article img[src*="figures/"]'):
+            name = str(img["src"]).rsplit("/", 1)[-1].removesuffix(".svg")
+            svg = (site / "figures" / f"{name}.svg").read_text(encoding="utf8")
+            declared = (int(str(img.get("width"))), int(str(img.get("height"))))
+            assert declared == hook.svg_size(svg, name), page
+            shown += 1
+    assert shown >= len(hook.figure_names())
+
+
+MATPLOTLIB_SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" {size}>\n<g/>'
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ('width="576pt" height="302.4pt" viewBox="0 0 576 302.4"', (768, 403)),
+        ('width="640px" height="480px"', (640, 480)),
+        ('height="200" width="300"', (300, 200)),
+    ],
+)
+def test_svg_size_reads_the_root_elements_size_in_css_pixels(
+    size: str, expected: tuple[int, int]
+) -> None:
+    assert load_hook("figures").svg_size(MATPLOTLIB_SVG.format(size=size), "f") == expected
+
+
+def test_svg_size_without_a_size_or_in_an_unknown_unit_is_an_error_naming_the_figure() -> None:
+    hook = load_hook("figures")
+    no_size = MATPLOTLIB_SVG.format(size='viewBox="0 0 10 10"') + '<rect width="3" height="4"/>'
+    with pytest.raises(PluginError, match="figure 'losses': its <svg> element declares no width"):
+        hook.svg_size(no_size, "losses")
+    with pytest.raises(PluginError, match=r"figure 'losses': width 8cm is in an unknown unit"):
+        hook.svg_size(MATPLOTLIB_SVG.format(size='width="8cm" height="6cm"'), "losses")
+
+
+def test_sized_images_sizes_figures_only_and_keeps_a_size_given_by_hand() -> None:
+    hook = load_hook("figures")
+    sizes = {"losses": (768, 403)}
+    html = (
+        '<p><img alt="a &gt; b" loading="lazy" src="../figures/losses.svg" /></p>'
+        '<img alt="by hand" src="../../figures/losses.svg" width="300">'
+        '<img alt="a photo" src="../images/photo.png">'
+    )
+    assert hook.sized_images(html, sizes) == (
+        '<p><img width="768" height="403" alt="a &gt; b" loading="lazy" '
+        'src="../figures/losses.svg" /></p>'
+        '<img alt="by hand" src="../../figures/losses.svg" width="300">'
+        '<img alt="a photo" src="../images/photo.png">'
+    )
+    with pytest.raises(PluginError, match=r"figures/loses\.svg, which is not a figure"):
+        hook.sized_images('<img src="figures/loses.svg">', sizes)
