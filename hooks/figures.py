@@ -27,6 +27,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from image_size import svg_size
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -38,9 +39,6 @@ CACHE = ROOT / ".cache" / "figures"
 SITE_PREFIX = "figures"
 log = logging.getLogger("mkdocs.hooks.figures")
 
-# CSS pixels per unit of an SVG length (CSS Values 4: 1in = 96px = 72pt).
-UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72}
-SVG_LENGTH = re.compile(r'\b(width|height)="([0-9.]+)([a-z]*)"')
 FIGURE_IMG = re.compile(r'<img\b[^>]*?\bsrc="(?:\.\./)*' + SITE_PREFIX + r'/(\w+)\.svg"[^>]*>')
 
 _pending: subprocess.Popen[str] | None = None
@@ -107,26 +105,6 @@ def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
         {name: svg_size(path.read_text(encoding="utf8"), name) for name, path in _drawn.items()}
     )
     return env
-
-
-def svg_size(svg: str, name: str) -> tuple[int, int]:
-    """The CSS pixel width and height that the root ``<svg>`` element declares."""
-    root = re.search(r"<svg\b[^>]*>", svg)
-    lengths = {
-        key: (value, unit) for key, value, unit in SVG_LENGTH.findall(root[0] if root else "")
-    }
-    if set(lengths) != {"width", "height"}:
-        raise PluginError(f"figure {name!r}: its <svg> element declares no width and height")
-    size = []
-    for key in ("width", "height"):
-        value, unit = lengths[key]
-        if unit not in UNITS:
-            raise PluginError(
-                f"figure {name!r}: {key} {value}{unit} is in an unknown unit "
-                f"(expected one of: {', '.join(repr(u) for u in UNITS)})"
-            )
-        size.append(round(float(value) * UNITS[unit]))
-    return size[0], size[1]
 
 
 def sized_images(html: str, sizes: dict[str, tuple[int, int]]) -> str:

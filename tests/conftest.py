@@ -28,12 +28,18 @@ DOCS = ROOT / "docs"
 
 
 def load_hook(name: str) -> ModuleType:
-    """The MkDocs hook ``hooks/<name>.py`` as a module (hooks are files, not a package)."""
+    """The MkDocs hook ``hooks/<name>.py`` as a module (hooks are files, not a package),
+    loaded as MkDocs loads it: with ``hooks/`` on ``sys.path`` meanwhile, for its imports."""
     spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    saved = sys.path.copy()
+    sys.path.insert(0, str(ROOT / "hooks"))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = saved
     return module
 
 

@@ -8,12 +8,16 @@ download of the executed ``.ipynb`` and the Colab link.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import DOCS, ROOT, load_hook
+from mkdocs.exceptions import PluginError
 
 NOTEBOOKS = sorted(path for path in (DOCS / "notebooks").glob("*.py") if path.name != "conftest.py")
 
@@ -127,3 +131,91 @@ def test_notebook_pages_carry_only_the_styles_they_use(site: Path) -> None:
     # The rules that draw a notebook are still there.
     for selector in (".jp-OutputArea-output", ".jp-InputArea", ".jupyter-wrapper"):
         assert selector in page, selector
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="72pt" height="36pt"><rect/></svg>'
+# The smallest PNG header: signature, then an IHDR chunk for a 3 x 2 image.
+PNG = (
+    b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + (3).to_bytes(4, "big") + (2).to_bytes(4, "big")
+)
+
+
+def notebook_json(*cells: tuple[str | None, list[str]]) -> dict[str, Any]:
+    """A notebook whose code cells have the given ``alt`` and output MIME types."""
+    return {
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Title"}]
+        + [
+            {
+                "cell_type": "code",
+                "metadata": {} if alt is None else {"alt": alt},
+                "outputs": [
+                    {"output_type": "display_data", "data": {kind: "..."}} for kind in kinds
+                ],
+            }
+            for alt, kinds in cells
+        ]
+    }
+
+
+def data_img(mime: str, payload: bytes) -> str:
+    encoded = base64.b64encode(payload).decode()
+    generic = "No description has been provided for this image"  # nbconvert's
+    return f'<img alt="{generic}" src="data:{mime};base64,{encoded}"/>'
+
+
+def test_image_descriptions_come_from_each_image_cells_alt_line() -> None:
+    hook = load_hook("notebooks")
+    notebook = notebook_json(
+        ("Two panels", ["image/svg+xml"]),
+        ("ignored: text only", ["text/plain"]),
+        (None, ["image/png"]),
+        ("Both drawn", ["image/png", "text/plain"]),
+    )
+    assert hook.image_descriptions(notebook) == ["Two panels", None, "Both drawn"]
+
+
+def test_inline_images_become_sized_lazy_described_files(tmp_path: Path) -> None:
+    hook = load_hook("notebooks")
+    svg, png = data_img("image/svg+xml", SVG.encode()), data_img("image/png", PNG)
+    page = f"<p>before</p>{svg}<div>{png}</div>"
+    html = hook.extract_images(page, ['A "wide" chart', "A dot"], tmp_path / "out", "demo")
+    assert html == (
+        '<p>before</p><img alt="A &quot;wide&quot; chart" src="demo-figure-1.svg" width="96" '
+        'height="48" loading="lazy"/><div><img alt="A dot" src="demo-figure-2.png" width="3" '
+        'height="2" loading="lazy"/></div>'
+    )
+    assert (tmp_path / "out" / "demo-figure-1.svg").read_text() == SVG
+    assert (tmp_path / "out" / "demo-figure-2.png").read_bytes() == PNG
+
+
+def test_an_image_without_a_description_or_a_mismatch_is_an_error(tmp_path: Path) -> None:
+    hook = load_hook("notebooks")
+    page = data_img("image/svg+xml", SVG.encode())
+    with pytest.raises(PluginError, match=r'demo: image 1 has no description; add alt="\.\.\."'):
+        hook.extract_images(page, [None], tmp_path, "demo")
+    with pytest.raises(
+        PluginError, match=r"2 image output\(s\) in the notebook, but 1 inline image"
+    ):
+        hook.extract_images(page, ["a", "b"], tmp_path, "demo")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(PluginError, match=r"'demo-figure-1\.png': not a PNG file"):
+        hook.extract_images(data_img("image/png", b"GIF89a..."), ["a"], tmp_path, "demo")
+
+
+@pytest.mark.slow
+def test_notebook_figures_are_described_files_not_inline_data(site: Path) -> None:
+    figures = 0
+    for path in NOTEBOOKS:
+        page = site / "notebooks" / path.stem / "index.html"
+        soup = BeautifulSoup(page.read_text(encoding="utf8"), "html.parser")
+        for img in soup.select("article .jp-OutputArea-output img"):
+            src = str(img["src"])
+            assert not src.startswith("data:"), path.name
+            assert (page.parent / src).is_file(), (path.name, src)
+            assert len(str(img["alt"])) > 40, (path.name, img["alt"])
+            assert "No description" not in str(img["alt"])
+            assert img.get("loading") == "lazy"
+            assert int(str(img["width"])) > 0
+            assert int(str(img["height"])) > 0
+            figures += 1
+    assert figures >= 6

@@ -23,7 +23,7 @@ if importlib.util.find_spec("snippets") is None:
 # Backpropagation multiplies the upstream gradient by $\phi'(z)$, so the derivative matters as
 # much as the function: the sigmoid's is at most $1/4$, ReLU's is 0 or 1.
 
-# %%
+# %% alt="Eight small panels, one per activation: identity, sigmoid, tanh, ReLU, leaky ReLU, ELU, GELU and softmax over the two logits z and 0. Each shows the function as a solid blue line and its derivative as a dashed orange line for z from -3 to 3. The sigmoid's derivative is a low bump that never exceeds one quarter; tanh's peaks at 1 at z = 0; ReLU's derivative jumps from 0 to 1 at z = 0; GELU dips slightly below zero for negative z."
 from snippets.figures import activations_figure
 
 activations_figure()
@@ -50,7 +50,7 @@ for name in ACTIVATION_NAMES:
 # For an error $e$: MSE $e^2$, MAE $|e|$, and Huber, quadratic up to $\delta$ and linear
 # beyond. For a predicted probability $p$ of the true class, binary cross-entropy is $-\log p$.
 
-# %%
+# %% alt="Two panels. Left: the loss of one prediction against its error e from -3 to 3: MSE is a parabola that reaches 9 at the ends, MAE a V shape, and Huber with delta 1 follows the parabola near zero and then grows in a straight line parallel to MAE. Right: binary cross-entropy against the predicted probability p: for target 1 it falls from very large values near p = 0 to zero at p = 1; for target 0 it is the mirror image."
 from snippets.figures import losses_figure
 
 losses_figure()

@@ -21,7 +21,7 @@ if importlib.util.find_spec("snippets") is None:
 # %% [markdown]
 # ## Two moons: a straight line against a curve
 
-# %%
+# %% alt="Two panels over the same two-moons data. Left, logistic regression splits the plane with one straight line, leaving the tips of each moon on the wrong side. Right, the MLP draws a curved boundary that follows the gap between the moons."
 from snippets.figures import decision_boundaries_figure
 
 decision_boundaries_figure()

@@ -35,7 +35,7 @@ for name, lr in learning_rate_regimes(X).items():
     history = batch_gd(X, y, lr=lr, epochs=30)
     print(f"{name:>12}: lr = {lr:.4f}, loss after 30 steps = {history.epoch_loss[-1]:.4g}")
 
-# %%
+# %% alt="Loss against epoch on a log scale for three learning rates: the too-small one decreases slowly and steadily, the one at one over the largest eigenvalue drops to the minimum after one epoch and stays flat, the divergent one rises along a straight line, that is, geometrically."
 from snippets.figures import learning_rates_figure
 
 learning_rates_figure()
@@ -56,7 +56,7 @@ for surface in ("quadratic", "rosenbrock"):
         distance = np.linalg.norm(path[-1] - minimum)
         print(f"{surface:>10} {label:>15}: {len(path) - 1} steps, distance to minimum {distance:.2e}")
 
-# %%
+# %% alt="Two contour plots with the paths of SGD, SGD with momentum, RMSprop and Adam. Left, the ill-conditioned quadratic: plain SGD zigzags across the steep direction, momentum swings wide past the minimum and back, RMSprop flattens the steep direction first and then runs straight in, Adam curves round the minimum. Right, the Rosenbrock function: every path starts at the upper left, zigzags down into the curved valley and follows its floor; plain SGD stops partway, momentum and Adam reach the minimum at (1, 1)."
 from snippets.figures import optimizer_trajectories_figure
 
 optimizer_trajectories_figure()

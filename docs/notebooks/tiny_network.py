@@ -34,7 +34,7 @@ print(f"test accuracy: {result.test_accuracy:.3f}")
 # Early stopping keeps the weights of the epoch with the lowest validation loss, and stops once
 # $p$ epochs (the *patience*) pass without a new lowest.
 
-# %%
+# %% alt="Two panels against the epoch. Left, the loss on a log scale: the training loss keeps falling while the validation loss flattens after a few epochs. Right, the accuracy: training accuracy climbs towards 1 while validation accuracy levels off below it. A dashed vertical line marks the epoch with the lowest validation loss, whose weights early stopping keeps, and a dotted one the epoch where it stops training."
 from snippets.figures import training_curves_figure
 
 training_curves_figure()
