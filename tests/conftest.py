@@ -27,6 +27,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
 
+def load_benchmark(name: str) -> ModuleType:
+    """The script ``benchmarks/<name>.py`` as the module ``name`` (registered in
+    ``sys.modules``: dataclasses look their module up by name)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_hook(name: str) -> ModuleType:
     """The MkDocs hook ``hooks/<name>.py`` as a module (hooks are files, not a package),
     loaded as MkDocs loads it: with ``hooks/`` on ``sys.path`` meanwhile, for its imports."""

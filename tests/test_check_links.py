@@ -7,28 +7,12 @@ touches the network: the checking function is replaced by a fake where the CLI i
 from __future__ import annotations
 
 import doctest
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from conftest import ROOT
+from conftest import load_benchmark
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "check_links", ROOT / "benchmarks" / "check_links.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["check_links"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-check_links = _load()
+check_links = load_benchmark("check_links")
 
 PAGE = """
 <html><body>

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import gzip
 import http.server
-import importlib.util
 import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from conftest import ROOT
+from conftest import load_benchmark
 
 PAGE = """<!doctype html><html><head><title>{title}</title>
 <link rel="stylesheet" href="assets/main.css"></head><body>
@@ -27,18 +25,7 @@ PAGE = """<!doctype html><html><head><title>{title}</title>
 <script src="assets/bundle.js"></script></body></html>"""
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "lighthouse_bench", ROOT / "benchmarks" / "lighthouse.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lighthouse = _load()
+lighthouse = load_benchmark("lighthouse")
 
 
 @pytest.fixture
