@@ -13,7 +13,8 @@ A fourth page is audited first: the theme's floor, the home page with its articl
 one heading and one sentence (made in memory, served at /__theme_floor__.html; the site on disk
 is not touched). It keeps everything the theme brings (header, navigation, search, its
 stylesheets and JavaScript), so the gap between it and a chapter is what the chapter's own
-content costs, and its score is the most any page of this site can reach on this machine.
+content costs: a reference point for what the theme alone scores on this machine (runs vary, so
+compare medians).
 
 This is a benchmark, not a test: it prints figures. Lighthouse simulates a slow phone from
 the timings it observes, so a busy machine gives lower Performance scores than an idle one,

@@ -14,7 +14,9 @@ from mkdocs.exceptions import PluginError
 
 # CSS pixels per unit of an SVG length (CSS Values 4: 1in = 96px = 72pt).
 UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72}
-SVG_LENGTH = re.compile(r'\b(width|height)="([0-9.]+)([a-z]*)"')
+# width="576pt" on the element itself, not stroke-width= or data-width=; "100%" is read as a
+# unit so that the error names it.
+SVG_LENGTH = re.compile(r'(?<![\w-])(width|height)="([0-9.]+)([a-z%]*)"')
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

@@ -235,19 +235,32 @@ def notebook_links(file: File) -> str:
 
 
 IMAGE_TYPES = {"image/svg+xml": "svg", "image/png": "png"}
-DATA_IMAGE = re.compile(r'<img\b[^>]*?\bsrc="data:(image/svg\+xml|image/png);base64,([^"]*)"[^>]*>')
+DATA_IMAGE = re.compile(r'<img\b[^>]*?\bsrc="data:(image/[\w.+-]+);base64,([^"]*)"[^>]*>')
 
 
-def image_descriptions(notebook: dict[str, Any]) -> list[str | None]:
+def image_descriptions(notebook: dict[str, Any], stem: str) -> list[str | None]:
     """The description of each image in the outputs of ``notebook`` (nbformat 4 JSON), in
-    order: the ``alt`` metadata of the image's cell, or None."""
-    return [
-        cell["metadata"].get("alt")
-        for cell in notebook["cells"]
-        if cell["cell_type"] == "code"
-        for output in cell.get("outputs", [])
-        if any(kind in output.get("data", {}) for kind in IMAGE_TYPES)
-    ]
+    order: the ``alt`` metadata of the image's cell, or None.
+
+    An output that also has HTML is shown as HTML (nbconvert's order of preference), so it
+    is not an image. A cell may show one image: its ``alt`` describes that one.
+    """
+    descriptions = []
+    code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    for number, cell in enumerate(code, start=1):
+        images = [
+            output
+            for output in cell.get("outputs", [])
+            if "text/html" not in output.get("data", {})
+            and any(kind.startswith("image/") for kind in output.get("data", {}))
+        ]
+        if len(images) > 1:
+            raise PluginError(
+                f"notebook {stem}: code cell {number} shows {len(images)} images, and one "
+                "alt= describes one image; draw each in a cell of its own"
+            )
+        descriptions += [cell["metadata"].get("alt") for _ in images]
+    return descriptions
 
 
 def extract_images(html_text: str, descriptions: list[str | None], folder: Path, stem: str) -> str:
@@ -270,6 +283,10 @@ def extract_images(html_text: str, descriptions: list[str | None], folder: Path,
     def to_file(match: re.Match[str]) -> str:
         k = next(order)
         mime, raw = match[1], base64.b64decode(match[2])
+        if mime not in IMAGE_TYPES:
+            raise PluginError(
+                f"notebook {stem}: image {k} is {mime}; the site takes SVG or PNG outputs"
+            )
         name = f"{stem}-figure-{k}.{IMAGE_TYPES[mime]}"
         if mime == "image/png":
             width, height = png_size(raw, name)
@@ -293,7 +310,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     executed = json.loads(Path(_executed[page.file.src_uri]).read_text(encoding="utf8"))
     folder = Path(config.site_dir) / Path(page.file.dest_uri).parent
     stem = Path(page.file.src_uri).stem
-    html_text = extract_images(html_text, image_descriptions(executed), folder, stem)
+    html_text = extract_images(html_text, image_descriptions(executed, stem), folder, stem)
     return notebook_links(page.file) + html_text
 
 

@@ -241,3 +241,18 @@ def test_training_curves_mark_best_and_stop(drawn: dict[str, Figure]) -> None:
         assert [float(xy(ln)[0][0]) for ln in verticals] == [best, stop]
     _, accuracy = xy(line(right, "training"))
     assert np.all((accuracy >= 0) & (accuracy <= 1))
+
+
+def test_save_svg_rounds_coordinates_but_keeps_the_text_of_labels() -> None:
+    """Numbers are cut to two decimals inside tags only: a legend's "0.0092" stays 0.0092."""
+    with figures.figure_style():
+        fig = figures.card(2, 1)
+        ax = fig.subplots()
+        ax.plot([0.123456, 1.0], [0.0, 0.987654], label="η = 0.0092")
+        ax.set_title("step 1.23456")
+        ax.legend()
+    svg = figures.save_svg(fig).decode()
+    assert "η = 0.0092" in svg
+    assert "step 1.23456" in svg
+    tags = re.findall(r"<[^>]+>", svg)
+    assert not [tag for tag in tags if re.search(r"\d\.\d{3}", tag)]

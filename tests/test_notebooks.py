@@ -141,16 +141,14 @@ PNG = (
 
 
 def notebook_json(*cells: tuple[str | None, list[str]]) -> dict[str, Any]:
-    """A notebook whose code cells have the given ``alt`` and output MIME types."""
+    """A notebook whose code cells have the given ``alt`` and one output, in these MIME types."""
     return {
         "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Title"}]
         + [
             {
                 "cell_type": "code",
                 "metadata": {} if alt is None else {"alt": alt},
-                "outputs": [
-                    {"output_type": "display_data", "data": {kind: "..."}} for kind in kinds
-                ],
+                "outputs": [{"output_type": "display_data", "data": dict.fromkeys(kinds, "...")}],
             }
             for alt, kinds in cells
         ]
@@ -170,8 +168,17 @@ def test_image_descriptions_come_from_each_image_cells_alt_line() -> None:
         ("ignored: text only", ["text/plain"]),
         (None, ["image/png"]),
         ("Both drawn", ["image/png", "text/plain"]),
+        ("ignored: shown as HTML", ["text/html", "image/png"]),
     )
-    assert hook.image_descriptions(notebook) == ["Two panels", None, "Both drawn"]
+    assert hook.image_descriptions(notebook, "demo") == ["Two panels", None, "Both drawn"]
+
+
+def test_a_cell_showing_two_images_is_an_error_naming_it() -> None:
+    hook = load_hook("notebooks")
+    notebook = notebook_json(("One", ["image/png"]), ("Two", ["image/png"]))
+    notebook["cells"][2]["outputs"].append(notebook["cells"][1]["outputs"][0])
+    with pytest.raises(PluginError, match="demo: code cell 2 shows 2 images"):
+        hook.image_descriptions(notebook, "demo")
 
 
 def test_inline_images_become_sized_lazy_described_files(tmp_path: Path) -> None:
@@ -200,6 +207,8 @@ def test_an_image_without_a_description_or_a_mismatch_is_an_error(tmp_path: Path
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(PluginError, match=r"'demo-figure-1\.png': not a PNG file"):
         hook.extract_images(data_img("image/png", b"GIF89a..."), ["a"], tmp_path, "demo")
+    with pytest.raises(PluginError, match="demo: image 1 is image/jpeg; the site takes SVG or PNG"):
+        hook.extract_images(data_img("image/jpeg", b"\xff\xd8\xff"), ["a"], tmp_path, "demo")
 
 
 @pytest.mark.slow

@@ -154,7 +154,7 @@ def test_figures_keep_their_space_before_they_load(site: Path) -> None:
     """Every figure's <img> declares the size its SVG declares, so the text below it does not
     move when the image arrives (Lighthouse's layout shift)."""
     hook = load_hook("figures")
-    shown = 0
+    shown = set()
     for page in site.rglob("index.html"):
         soup = BeautifulSoup(page.read_text(encoding="utf8"), "html.parser")
         for img in soup.select('article img[src*="figures/"]'):
@@ -162,8 +162,8 @@ def test_figures_keep_their_space_before_they_load(site: Path) -> None:
             svg = (site / "figures" / f"{name}.svg").read_text(encoding="utf8")
             declared = (int(str(img.get("width"))), int(str(img.get("height"))))
             assert declared == hook.svg_size(svg, name), page
-            shown += 1
-    assert shown >= len(hook.figure_names())
+            shown.add(name)
+    assert shown == set(hook.figure_names())
 
 
 MATPLOTLIB_SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" {size}>\n<g/>'
@@ -175,6 +175,7 @@ MATPLOTLIB_SVG = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"
         ('width="576pt" height="302.4pt" viewBox="0 0 576 302.4"', (768, 403)),
         ('width="640px" height="480px"', (640, 480)),
         ('height="200" width="300"', (300, 200)),
+        ('stroke-width="2" width="10" data-height="7" height="20"', (10, 20)),
     ],
 )
 def test_svg_size_reads_the_root_elements_size_in_css_pixels(
@@ -190,6 +191,8 @@ def test_svg_size_without_a_size_or_in_an_unknown_unit_is_an_error_naming_the_fi
         hook.svg_size(no_size, "losses")
     with pytest.raises(PluginError, match=r"figure 'losses': width 8cm is in an unknown unit"):
         hook.svg_size(MATPLOTLIB_SVG.format(size='width="8cm" height="6cm"'), "losses")
+    with pytest.raises(PluginError, match=r"figure 'losses': width 100% is in an unknown unit"):
+        hook.svg_size(MATPLOTLIB_SVG.format(size='width="100%" height="6pt"'), "losses")
 
 
 def test_sized_images_sizes_figures_only_and_keeps_a_size_given_by_hand() -> None:

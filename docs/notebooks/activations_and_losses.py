@@ -50,7 +50,7 @@ for name in ACTIVATION_NAMES:
 # For an error $e$: MSE $e^2$, MAE $|e|$, and Huber, quadratic up to $\delta$ and linear
 # beyond. For a predicted probability $p$ of the true class, binary cross-entropy is $-\log p$.
 
-# %% alt="Two panels. Left: the loss of one prediction against its error e from -3 to 3: MSE is a parabola that reaches 9 at the ends, MAE a V shape, and Huber with delta 1 follows the parabola near zero and then grows in a straight line parallel to MAE. Right: binary cross-entropy against the predicted probability p: for target 1 it falls from very large values near p = 0 to zero at p = 1; for target 0 it is the mirror image."
+# %% alt="Two panels. Left: the loss of one prediction against its error e from -3 to 3: MSE is a parabola that reaches 9 at the ends, MAE a V shape, and Huber with delta 1 is half the parabola near zero, below MSE, and beyond an error of 1 grows in a straight line parallel to MAE, half a unit below it. Right: binary cross-entropy against the predicted probability p: for target 1 it falls from very large values near p = 0 to zero at p = 1; for target 0 it is the mirror image."
 from snippets.figures import losses_figure
 
 losses_figure()
