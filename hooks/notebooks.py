@@ -278,10 +278,10 @@ def extract_images(html_text: str, descriptions: list[str | None], folder: Path,
                 f'notebook {stem}: image {k} has no description; add alt="..." (what the '
                 "image shows) to the `# %%` line of the cell that draws it"
             )
-    order = iter(range(1, len(found) + 1))
+    numbered = iter(enumerate(descriptions, start=1))
 
     def to_file(match: re.Match[str]) -> str:
-        k = next(order)
+        k, description = next(numbered)
         mime, raw = match[1], base64.b64decode(match[2])
         if mime not in IMAGE_TYPES:
             raise PluginError(
@@ -295,7 +295,7 @@ def extract_images(html_text: str, descriptions: list[str | None], folder: Path,
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(raw)
         return (
-            f'<img alt="{html.escape(str(descriptions[k - 1]))}" src="{name}" '
+            f'<img alt="{html.escape(str(description))}" src="{name}" '
             f'width="{width}" height="{height}" loading="lazy"/>'
         )
 

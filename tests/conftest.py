@@ -27,32 +27,32 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
 
-def load_benchmark(name: str) -> ModuleType:
-    """The script ``benchmarks/<name>.py`` as the module ``name`` (registered in
-    ``sys.modules``: dataclasses look their module up by name)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+def load_module(path: Path, name: str) -> ModuleType:
+    """The file ``path`` as the module ``name``, loaded as MkDocs loads a hook: registered in
+    ``sys.modules`` (dataclasses look their module up by name) and with the file's folder on
+    ``sys.path`` meanwhile, for its imports of its neighbours."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def load_hook(name: str) -> ModuleType:
-    """The MkDocs hook ``hooks/<name>.py`` as a module (hooks are files, not a package),
-    loaded as MkDocs loads it: with ``hooks/`` on ``sys.path`` meanwhile, for its imports."""
-    spec = importlib.util.spec_from_file_location(f"{name}_hook", ROOT / "hooks" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
     saved = sys.path.copy()
-    sys.path.insert(0, str(ROOT / "hooks"))
+    sys.path.insert(0, str(path.parent))
     try:
         spec.loader.exec_module(module)
     finally:
         sys.path[:] = saved
     return module
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """The script ``benchmarks/<name>.py`` as the module ``name``."""
+    return load_module(ROOT / "benchmarks" / f"{name}.py", name)
+
+
+def load_hook(name: str) -> ModuleType:
+    """The MkDocs hook ``hooks/<name>.py`` as a module (hooks are files, not a package)."""
+    return load_module(ROOT / "hooks" / f"{name}.py", f"{name}_hook")
 
 
 @dataclass(frozen=True)
