@@ -1,10 +1,11 @@
-"""MkDocs hook: typeset every formula with MathJax 3 at build time.
+"""MkDocs hook: typeset every formula with MathJax 4 at build time.
 
-MathJax comes from npm (``npm ci`` puts it in ``node_modules/``); nothing is committed and
-nothing is loaded from a CDN. arithmatex (generic mode) leaves each formula as TeX in a
-``<span class="arithmatex">`` (inline) or ``<div class="arithmatex">`` (display). After each
-page is rendered, this hook sends those formulas to MathJax running in Node
-(``hooks/mathjax_render.cjs``) and puts the CHTML markup it returns in their place.
+MathJax and its font (New Computer Modern, woff2) come from npm (``npm ci`` puts them in
+``node_modules/``); nothing is committed and nothing is loaded from a CDN. arithmatex (generic
+mode) leaves each formula as TeX in a ``<span class="arithmatex">`` (inline) or
+``<div class="arithmatex">`` (display). After each page is rendered, this hook sends those
+formulas to MathJax running in Node (``hooks/mathjax_render.cjs``) and puts the CHTML markup
+it returns in their place.
 
 Why at build time rather than in the reader's browser: MathJax's browser bundle is 1.2 MB and
 typesetting a math-heavy page blocks a phone's main thread for seconds; typeset HTML costs the
@@ -30,9 +31,10 @@ from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 MATHJAX = ROOT / "node_modules" / "mathjax"
+FONTS = ROOT / "node_modules" / "@mathjax" / "mathjax-newcm-font" / "chtml" / "woff2"
 RENDERER = Path(__file__).with_name("mathjax_render.cjs")
 SITE_PREFIX = "assets/mathjax"
-FONT_DIR = "output/chtml/fonts/woff-v2"
+FONT_DIR = "woff2"  # relative to the stylesheet, as mathjax_render.cjs sets chtml.fontURL
 STYLESHEET = f"{SITE_PREFIX}/chtml.css"
 
 # arithmatex's generic output: the element holds nothing but the (HTML-escaped) TeX.
@@ -46,7 +48,7 @@ class MathJaxProcess:
         node = shutil.which("node")
         if node is None:
             raise PluginError("Node.js is needed to typeset the math: `node` not found on PATH.")
-        if not (MATHJAX / "es5" / "node-main.js").is_file():
+        if not (MATHJAX / "node-main.cjs").is_file():
             raise PluginError(
                 f"MathJax is missing from {MATHJAX}. Run `npm ci` (or `make install`)."
             )
@@ -110,10 +112,10 @@ def tex_of(escaped: str) -> tuple[str, bool]:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    fonts = sorted((MATHJAX / "es5" / FONT_DIR).glob("*.woff"))
+    fonts = sorted(FONTS.glob("*.woff2"))
     if not fonts:
         raise PluginError(
-            f"MathJax fonts are missing from {MATHJAX}. Run `npm ci` (or `make install`)."
+            f"MathJax's fonts are missing from {FONTS}. Run `npm ci` (or `make install`)."
         )
     for path in fonts:
         src_uri = f"{SITE_PREFIX}/{FONT_DIR}/{path.name}"
@@ -152,10 +154,19 @@ def on_post_build(config: MkDocsConfig) -> None:
     css = _running().ask({"stylesheet": True})["css"]
     _stop()
     # Show the text at once in a fallback font rather than nothing while a math font loads.
-    css = css.replace("@font-face {", "@font-face {\n  font-display: swap;")
+    css = with_font_display_swap(css)
     target = Path(config.site_dir) / STYLESHEET
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(re.sub(r"\n\s*", " ", css).strip() + "\n", encoding="utf-8")
+
+
+def with_font_display_swap(css: str) -> str:
+    """Every ``@font-face`` rule of MathJax's stylesheet with ``font-display: swap``.
+
+    >>> with_font_display_swap('@font-face /* MJX-NCM-N */ { font-family: MJX-NCM-N; }')
+    '@font-face /* MJX-NCM-N */ { font-display: swap; font-family: MJX-NCM-N; }'
+    """
+    return re.sub(r"(@font-face\s*(?:/\*[^*]*\*/\s*)?\{)", r"\1 font-display: swap;", css)
 
 
 def on_build_error(error: Exception) -> None:

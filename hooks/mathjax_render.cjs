@@ -1,4 +1,4 @@
-// Typesets TeX into MathJax 3 CHTML markup at build time, for hooks/mathjax_assets.py.
+// Typesets TeX into MathJax 4 CHTML markup at build time, for hooks/mathjax_assets.py.
 //
 // Usage: node hooks/mathjax_render.cjs <path to node_modules/mathjax>
 // Protocol: one JSON request per line on stdin, one JSON reply per line on stdout.
@@ -14,10 +14,14 @@ const readline = require("readline");
 
 const mathjaxDir = path.resolve(process.argv[2]);
 
-require(path.join(mathjaxDir, "es5", "node-main.js"))
+// MathJax 4 copies each TeX fragment into a data-latex attribute on every element it makes:
+// nothing on the page reads them, and they make a math-heavy page about 60% larger.
+const withoutLatex = (html) => html.replace(/ data-latex="[^"]*"/g, "");
+
+require(path.join(mathjaxDir, "node-main.cjs"))
   .init({
     loader: {
-      paths: { mathjax: path.join(mathjaxDir, "es5") },
+      paths: { mathjax: mathjaxDir },
       // assistive-mml puts hidden MathML next to each formula, for screen readers.
       load: ["adaptors/liteDOM", "input/tex", "output/chtml", "a11y/assistive-mml"],
       versionWarnings: false,
@@ -32,8 +36,10 @@ require(path.join(mathjaxDir, "es5", "node-main.js"))
         throw err;
       },
     },
-    // The stylesheet lives in assets/mathjax/, next to the fonts it names.
-    chtml: { fontURL: "output/chtml/fonts/woff-v2" },
+    // MathJax 4's default font (New Computer Modern, npm @mathjax/mathjax-newcm-font), served
+    // by the site: the stylesheet lives in assets/mathjax/, next to the woff2/ fonts it names.
+    output: { font: "mathjax-newcm" },
+    chtml: { fontURL: "woff2" },
     startup: { typeset: false },
   })
   .then((MathJax) => {
@@ -45,7 +51,8 @@ require(path.join(mathjaxDir, "es5", "node-main.js"))
       for (const { tex, display } of request.math) {
         try {
           // The promise form lets autoloaded TeX packages (\cancel, \boldsymbol, ...) load first.
-          html.push(adaptor.outerHTML(await MathJax.tex2chtmlPromise(tex, { display })));
+          const node = await MathJax.tex2chtmlPromise(tex, { display });
+          html.push(withoutLatex(adaptor.outerHTML(node)));
         } catch (err) {
           return { error: `${tex.trim()}: ${err.message}` };
         }

@@ -407,7 +407,8 @@ def gradient_check(
             loss_minus, _ = loss_and_grad(model.forward(X_arr), y_arr, loss)
             p[index] = saved  # put the parameter back exactly
             numeric = (loss_plus - loss_minus) / (2 * eps)
-            error = abs(g[index] - numeric) / max(abs(g[index]), abs(numeric), 1e-8)
+            scale = max(abs(float(g[index])), abs(float(numeric)), 1e-8)
+            error = abs(float(g[index]) - float(numeric)) / scale
             worst = max(worst, float(error))
     return worst
 

@@ -84,11 +84,13 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The whole site, built once per test run, even when pytest-xdist runs several workers.
 
     The first worker to get here builds it under a lock in the run's shared temporary folder;
-    the others wait for it and read its result.
+    the others wait for it and read its result. With ``SITE_BUILD_DIR`` set (CI does), the site
+    is built there instead, so the site the tests checked is the one that gets published.
     """
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    site_dir, result = shared / "site", shared / "site-build.json"
+    site_dir = Path(os.environ.get("SITE_BUILD_DIR") or shared / "site")
+    result = shared / "site-build.json"
     with (shared / "site-build.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not result.exists():

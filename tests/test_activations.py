@@ -138,7 +138,7 @@ def test_extreme_inputs_are_finite_and_equal_torch(name: str) -> None:
 
 
 @pytest.mark.skipif(
-    np.finfo(np.longdouble).eps >= np.finfo(np.float64).eps,
+    bool(np.finfo(np.longdouble).eps >= np.finfo(np.float64).eps),
     reason="long double is no wider than float64 on this platform: no reference to compare with",
 )
 def test_sigmoid_and_tanh_derivatives_are_accurate_where_one_minus_cancels() -> None:

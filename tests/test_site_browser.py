@@ -25,6 +25,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 from urllib.request import urlopen
 
 import pytest
+import yaml
 from conftest import DOCS, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -712,7 +713,7 @@ def test_dark_mode_persists_across_navigation(browser: Any, base_url: str) -> No
 
 
 def search_results(browser: Any, base_url: str, query: str) -> list[str]:
-    """The pages (paths relative to the site) the search box lists for ``query``."""
+    """The pages (paths relative to the site) the search box lists for ``query``, best first."""
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -725,7 +726,46 @@ def search_results(browser: Any, base_url: str, query: str) -> list[str]:
     )
     context.close()
     # Links carry the query to highlight (?h=...); the page is the path.
-    return sorted({urlparse(h).path.lstrip("/") for h in hrefs})
+    return list(dict.fromkeys(urlparse(h).path.lstrip("/") for h in hrefs))
+
+
+def chapter_pages() -> set[str]:
+    """The site paths of the chapters: every page of the nav outside Notebooks and Reference."""
+
+    class NavLoader(yaml.SafeLoader):
+        """Reads mkdocs.yml, ignoring its !!python/name tags."""
+
+    NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf8"), Loader=NavLoader)["nav"]
+
+    def pages(entries: list[Any]) -> Iterator[str]:
+        for entry in entries:
+            for title, target in entry.items():
+                if isinstance(target, list):
+                    if title not in {"Notebooks", "Reference"}:
+                        yield from pages(target)
+                elif target != "index.md":
+                    yield target.removesuffix(".md") + "/"
+
+    return set(pages(nav))
+
+
+def test_the_chapters_are_read_from_the_nav() -> None:
+    chapters = chapter_pages()
+    assert {"neuron/", "backpropagation/", "questions/"} <= chapters
+    assert "reference/" not in chapters
+    assert not any(page.startswith("notebooks/") for page in chapters)
+
+
+@pytest.mark.parametrize(
+    "query", ["sigmoid", "softmax", "cross-entropy", "epoch", "backpropagation"]
+)
+def test_search_lists_a_chapter_first(browser: Any, base_url: str, query: str) -> None:
+    """A concept's chapter outranks the code reference, whose docstrings name it too."""
+    results = search_results(browser, base_url, query)
+    assert results, f"no result for {query!r}"
+    first, then = results[0], results[1:4]
+    assert first in chapter_pages(), f"{query!r}: first result {first}, then {then}"
 
 
 def test_search_finds_the_backpropagation_chapter(browser: Any, base_url: str) -> None:

@@ -98,13 +98,17 @@ def test_no_stylesheet_imports_from_another_host(site: Path) -> None:
 
 def test_math_is_typeset_at_build_time_with_self_hosted_fonts(site: Path) -> None:
     mathjax = site / "assets" / "mathjax"
-    fonts = list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    fonts = {path.name for path in (mathjax / "woff2").glob("*.woff2")}
     assert len(fonts) >= 20
     css = (mathjax / "chtml.css").read_text()
-    assert "woff-v2/MathJax_Main-Regular.woff" in css
+    named = set(re.findall(r'url\("woff2/([\w.-]+\.woff2)"\)', css))
+    assert "mjx-ncm-n.woff2" in named  # the upright text font of MathJax 4's New Computer Modern
+    assert named <= fonts, f"the stylesheet names fonts the site lacks: {named - fonts}"
+    assert css.count("font-display: swap") == css.count("@font-face")
     neuron = (site / "neuron" / "index.html").read_text()
     assert neuron.count("<mjx-container") >= 10
     assert "assets/mathjax/chtml.css" in neuron
+    assert "data-latex" not in neuron, "MathJax 4's data-latex attributes are stripped"
 
 
 def test_no_web_fonts_or_emoji_cdn_configured(site: Path) -> None:
