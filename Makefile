@@ -16,7 +16,7 @@ export OMP_NUM_THREADS ?= 1
 # life (May 2027; see CONTRIBUTING.md). The variable silences that notice, nothing else.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lint install clean links lighthouse benchmarks
+.PHONY: serve test build lint install clean links lighthouse benchmarks handout
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,14 +57,18 @@ lint: install
 
 ## Check outbound links in the built site (needs the internet; not part of `make test`)
 links: build
-	$(BIN)/python benchmarks/check_links.py site
+	$(BIN)/python tools/check_links.py site
 
 ## Lighthouse scores of the built site, phone and desktop (installs Lighthouse from npm on first use)
 lighthouse: build
-	$(BIN)/python benchmarks/lighthouse.py site
+	$(BIN)/python tools/lighthouse.py site
 
 benchmarks: install
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules site .pytest_cache .mypy_cache .ruff_cache
+
+## The handout: the core path as one page, printed to site/handout/deep-learning-day-1.pdf
+handout: build
+	$(BIN)/python tools/handout_pdf.py site

@@ -45,9 +45,9 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
-def load_benchmark(name: str) -> ModuleType:
-    """The script ``benchmarks/<name>.py`` as the module ``name``."""
-    return load_module(ROOT / "benchmarks" / f"{name}.py", name)
+def load_tool(name: str) -> ModuleType:
+    """The script ``tools/<name>.py`` as the module ``name``."""
+    return load_module(ROOT / "tools" / f"{name}.py", name)
 
 
 def load_hook(name: str) -> ModuleType:

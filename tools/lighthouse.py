@@ -1,6 +1,6 @@
 """Lighthouse scores of the built site: Performance, Accessibility, Best Practices, SEO.
 
-Usage: .venv/bin/python benchmarks/lighthouse.py [SITE_DIR] [--runs N]
+Usage: .venv/bin/python tools/lighthouse.py [SITE_DIR] [--runs N]
 
 Without SITE_DIR the site is built first (``mkdocs build --strict`` into a temporary folder).
 The site is served on 127.0.0.1 with gzip, as GitHub Pages serves it, and Lighthouse 13 (from

@@ -1,7 +1,7 @@
 """The Lighthouse benchmark's offline parts: the theme's floor page, the gzip server, the choice
 of pages and argument errors.
 
-`benchmarks/lighthouse.py` runs Lighthouse (`make lighthouse`) and prints scores; nothing here
+`tools/lighthouse.py` runs Lighthouse (`make lighthouse`) and prints scores; nothing here
 runs Lighthouse or a browser.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import load_benchmark
+from conftest import load_tool
 
 PAGE = """<!doctype html><html><head><title>{title}</title>
 <link rel="stylesheet" href="assets/main.css"></head><body>
@@ -25,7 +25,7 @@ PAGE = """<!doctype html><html><head><title>{title}</title>
 <script src="assets/bundle.js"></script></body></html>"""
 
 
-lighthouse = load_benchmark("lighthouse")
+lighthouse = load_tool("lighthouse")
 
 
 @pytest.fixture

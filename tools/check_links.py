@@ -1,4 +1,4 @@
-"""Check every outbound link of the built site: `python benchmarks/check_links.py site`.
+"""Check every outbound link of the built site: `python tools/check_links.py site`.
 
 Collects the external ``<a href>`` of every HTML page under the site folder, requests each
 address once (HEAD first, then GET when a server refuses HEAD), and prints a table of the

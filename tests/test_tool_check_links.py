@@ -1,6 +1,6 @@
 """The outbound-link checker's offline parts: collecting links, the report, argument errors.
 
-`benchmarks/check_links.py` requests every link over the network (`make links`); nothing here
+`tools/check_links.py` requests every link over the network (`make links`); nothing here
 touches the network: the checking function is replaced by a fake where the CLI is exercised.
 """
 
@@ -10,9 +10,9 @@ import doctest
 from pathlib import Path
 
 import pytest
-from conftest import load_benchmark
+from conftest import load_tool
 
-check_links = load_benchmark("check_links")
+check_links = load_tool("check_links")
 
 PAGE = """
 <html><body>

@@ -1,0 +1,117 @@
+"""MkDocs hook: the core path as one printable page, ``handout/``.
+
+After the build, the article of every chapter of the learning path (the chapters of
+``hooks/reading_time.py``, in nav order) is taken from its built page, already typeset, and put
+into the handout page in place of its ``<div id="handout-chapters"></div>``, after a table of
+contents. "Going further" blocks, permalinks and edit buttons are left out; each chapter's ids
+get the chapter's name as a prefix, so that links between chapters become links within the
+handout. Figures keep their relative addresses: every chapter and the handout sit one folder
+deep.
+
+``tools/handout_pdf.py`` (``make handout``) prints that page to a PDF with Chromium. The print
+stylesheet (``docs/stylesheets/extra.css``, ``@media print``) starts each chapter on a new page
+and keeps code blocks, tables and figures whole.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urldefrag
+
+from bs4 import BeautifulSoup, Tag
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from reading_time import chapters_of, count_page
+
+HANDOUT = "handout.md"
+PLACEHOLDER = '<div id="handout-chapters"></div>'
+DROP = "a.headerlink, a.md-content__button, .md-source-file, aside.md-source-file"
+
+_chapters: list[tuple[str, str, str]] = []  # (slug, title, reading-time line) in nav order
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    _chapters.clear()
+    for page in chapters_of(nav):
+        slug = page.file.src_uri.removesuffix(".md")
+        assert page.file.abs_src_path is not None
+        core, _ = count_page(Path(page.file.abs_src_path).read_text(encoding="utf8"))
+        _chapters.append((slug, page.title or slug, f"{core.minutes} min"))
+    return nav
+
+
+def is_going_further(details: Tag) -> bool:
+    summary = details.find("summary")
+    return summary is not None and summary.get_text(" ").strip().lower().startswith("going further")
+
+
+def local_target(href: str, slug: str, slugs: set[str]) -> str | None:
+    """Where a link of chapter ``slug`` points inside the handout, or None if it leaves it.
+
+    >>> local_target("#sigmoid", "activations", {"activations", "neuron"})
+    '#activations--sigmoid'
+    >>> local_target("../neuron/#a-layer", "activations", {"activations", "neuron"})
+    '#neuron--a-layer'
+    >>> local_target("../neuron/", "activations", {"activations", "neuron"})
+    '#neuron'
+    >>> local_target("../glossary/#epoch", "activations", {"activations", "neuron"}) is None
+    True
+    """
+    path, fragment = urldefrag(href)
+    if not path:
+        return f"#{slug}--{fragment}"
+    found = re.fullmatch(r"\.\./([\w-]+)/(?:index\.html)?", path)
+    if found and found[1] in slugs:
+        return f"#{found[1]}--{fragment}" if fragment else f"#{found[1]}"
+    return None
+
+
+def chapter_section(html: str, slug: str, slugs: set[str]) -> str:
+    """The article of one built chapter, made ready for the handout."""
+    article = BeautifulSoup(html, "html.parser").select_one("article.md-content__inner")
+    if article is None:
+        raise PluginError(f"handout: the built page of {slug} has no article")
+    for element in article.select(DROP):
+        element.decompose()
+    for details in article.find_all("details"):
+        if is_going_further(details):
+            details.decompose()
+    for element in article.find_all(id=True):
+        element["id"] = f"{slug}--{element['id']}"
+    title = article.find("h1")
+    if title is not None:
+        title["id"] = slug
+    for link in article.find_all("a", href=True):
+        target = local_target(str(link["href"]), slug, slugs)
+        if target is not None:
+            link["href"] = target
+    article.name = "section"
+    article["class"] = "handout-chapter"
+    return str(article)
+
+
+def contents() -> str:
+    items = "".join(
+        f'<li><a href="#{slug}">{title}</a> <span class="handout-minutes">{minutes}</span></li>'
+        for slug, title, minutes in _chapters
+    )
+    return f'<nav class="handout-toc" aria-label="Chapters"><h2>Contents</h2><ol>{items}</ol></nav>'
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    site = Path(config.site_dir)
+    handout = site / HANDOUT.removesuffix(".md") / "index.html"
+    if not handout.is_file():
+        raise PluginError(f"handout: {HANDOUT} is missing from the built site")
+    page = handout.read_text(encoding="utf8")
+    if PLACEHOLDER not in page:
+        raise PluginError(f"handout: {HANDOUT} has no {PLACEHOLDER}")
+    slugs = {slug for slug, _, _ in _chapters}
+    sections = [
+        chapter_section((site / slug / "index.html").read_text(encoding="utf8"), slug, slugs)
+        for slug, _, _ in _chapters
+    ]
+    handout.write_text(page.replace(PLACEHOLDER, contents() + "".join(sections)), encoding="utf8")

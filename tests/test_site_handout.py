@@ -1,0 +1,80 @@
+"""The handout: every chapter of the core path on one page (hooks/handout.py), and its PDF
+(tools/handout_pdf.py), printed with the browser tests' Chromium."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import load_hook, load_tool
+from pypdf import PdfReader
+from test_site_browser import find_chromium, skip_or_fail
+from test_site_learning_path import learning_path
+
+pytestmark = [pytest.mark.slow]
+
+
+def handout(site: Path) -> BeautifulSoup:
+    return BeautifulSoup((site / "handout" / "index.html").read_text(), "html.parser")
+
+
+def test_the_handout_holds_every_chapter_in_order(site: Path) -> None:
+    sections = handout(site).select("section.handout-chapter")
+    assert [section.h1["id"] for section in sections if section.h1] == learning_path()
+
+
+def test_the_handout_leaves_out_going_further_and_keeps_the_math(site: Path) -> None:
+    page = handout(site)
+    summaries = [s.get_text(" ").strip().lower() for s in page.select(".handout-chapter summary")]
+    assert not any(s.startswith("going further") for s in summaries)
+    assert page.select(".handout-chapter img[src*='figures/']"), "no figure in the handout"
+
+
+def test_every_link_within_the_handout_has_its_target(site: Path) -> None:
+    page = handout(site)
+    for section in page.select("section.handout-chapter"):
+        slug = str(section.h1["id"]) if section.h1 else ""
+        strays = [e["id"] for e in section.find_all(id=True) if not str(e["id"]).startswith(slug)]
+        assert strays == [], f"{slug}: ids without the chapter's prefix"
+    ids = {element["id"] for element in page.find_all(id=True)}
+    targets = {str(a["href"])[1:] for a in page.select(".md-content a[href^='#']")}
+    assert targets - ids == set(), "links within the handout that lead nowhere"
+
+
+def test_every_formula_of_the_handout_is_typeset(site: Path) -> None:
+    formulas = handout(site).select(".handout-chapter .arithmatex")
+    assert len(formulas) >= 100
+    assert [f for f in formulas if f.find("mjx-container") is None] == []
+
+
+def test_links_between_chapters_become_links_within_the_handout() -> None:
+    hook = load_hook("handout")
+    html = (
+        '<article class="md-content__inner"><h1 id="x">T</h1><p id="a">'
+        '<a href="#a">here</a> <a href="../neuron/#b">neuron</a> <a href="../glossary/">g</a>'
+        "</p><details><summary>Going further: more</summary>x</details></article>"
+    )
+    section = hook.chapter_section(html, "activations", {"activations", "neuron"})
+    assert 'id="activations"' in section
+    assert 'href="#activations--a"' in section
+    assert 'href="#neuron--b"' in section
+    assert 'href="../glossary/"' in section
+    assert "Going further" not in section
+
+
+@pytest.mark.browser
+def test_the_pdf_has_every_chapter_typeset(site: Path, tmp_path: Path) -> None:
+    chromium = find_chromium()
+    if chromium is None:
+        skip_or_fail("Chromium not found (looked at $CHROME_PATH, chromium, chromium-browser)")
+    pdf = load_tool("handout_pdf").print_handout(site, tmp_path / "handout.pdf", chromium)
+    reader = PdfReader(pdf)
+    chapters = handout(site).select("section.handout-chapter h1")
+    assert len(reader.pages) > len(chapters), "each chapter starts on a page of its own"
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    missing = [h1.get_text(" ").strip() for h1 in chapters if h1.get_text(" ").strip() not in text]
+    assert missing == [], f"chapters missing from the PDF: {missing}"
+    outline_titles = {item.title for item in reader.outline if not isinstance(item, list)}
+    assert {"Handout"} <= outline_titles, "the PDF has no outline of its headings"

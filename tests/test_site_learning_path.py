@@ -1,0 +1,121 @@
+"""The chapters form a learning path: each comes after the chapters it needs, and says how long
+it takes to read.
+
+Each chapter names its prerequisites in front matter (``requires: [neuron, activations]``, the
+file names without ``.md``). The nav's order is the path (hooks/reading_time.py reads the same
+nav); the reading times under the titles are computed by that hook at build time.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from conftest import DOCS, ROOT, load_hook
+
+LINK = re.compile(r"\]\((?:\.\./)*([\w-]+)\.md(?:#[\w-]*)?\)")
+NOT_CHAPTERS = load_hook("reading_time").NOT_CHAPTERS
+
+
+class NavLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring its !!python/name tags."""
+
+
+NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+
+
+def learning_path() -> list[str]:
+    """The chapters in nav order, as file names without ``.md``."""
+    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf8"), Loader=NavLoader)["nav"]
+    found: list[str] = []
+
+    def walk(entries: list[Any], in_section: bool) -> None:
+        for entry in entries:
+            for title, target in entry.items():
+                if isinstance(target, list):
+                    if title not in NOT_CHAPTERS:
+                        walk(target, True)
+                elif in_section:
+                    found.append(target.removesuffix(".md"))
+
+    walk(nav, False)
+    return found
+
+
+def front_matter(chapter: str) -> dict[str, Any]:
+    text = (DOCS / f"{chapter}.md").read_text(encoding="utf8")
+    if not text.startswith("---\n"):
+        return {}
+    meta: dict[str, Any] = yaml.safe_load(text[4 : text.index("\n---\n", 4)]) or {}
+    return meta
+
+
+def test_the_path_goes_from_the_unit_up() -> None:
+    path = learning_path()
+    assert path.index("neuron") < path.index("activations") < path.index("backpropagation")
+    assert path.index("backpropagation") < path.index("optimizers") < path.index("tiny-network")
+    assert path.index("tiny-network") < path.index("architectures")
+
+
+def prerequisite_problems(
+    chapter: str, path: list[str], requires: list[str], linked: set[str]
+) -> list[str]:
+    """What is wrong with ``chapter``'s prerequisites on ``path``: each must be a chapter,
+    come earlier, and be linked from the chapter (so a reader can go back to it)."""
+    problems = []
+    for needed in requires:
+        if needed not in path:
+            problems.append(f"{chapter} requires {needed}, which is not a chapter of the nav")
+        elif path.index(needed) > path.index(chapter):
+            problems.append(f"{chapter} comes before {needed}, which it requires")
+        if needed not in linked:
+            problems.append(f"{chapter} requires {needed} but never links to it")
+    return problems
+
+
+@pytest.mark.parametrize("chapter", learning_path())
+def test_every_prerequisite_comes_earlier_and_is_linked(chapter: str) -> None:
+    meta = front_matter(chapter)
+    assert "requires" in meta, f"{chapter}.md has no `requires:` front matter (use [] for none)"
+    linked = set(LINK.findall((DOCS / f"{chapter}.md").read_text(encoding="utf8")))
+    assert prerequisite_problems(chapter, learning_path(), meta["requires"], linked) == []
+
+
+def test_prerequisite_problems_are_found() -> None:
+    path = ["neuron", "activations"]
+    assert prerequisite_problems("activations", path, ["neuron"], {"neuron"}) == []
+    assert prerequisite_problems("neuron", path, ["activations"], {"activations"}) == [
+        "neuron comes before activations, which it requires"
+    ]
+    assert prerequisite_problems("activations", path, ["neuron"], set()) == [
+        "activations requires neuron but never links to it"
+    ]
+    assert prerequisite_problems("activations", path, ["tensors"], {"tensors"}) == [
+        "activations requires tensors, which is not a chapter of the nav"
+    ]
+
+
+@pytest.mark.slow
+def test_every_chapter_shows_its_reading_time(site: Path) -> None:
+    missing = []
+    for chapter in learning_path():
+        soup = BeautifulSoup((site / chapter / "index.html").read_text(), "html.parser")
+        title = soup.select_one("article h1")
+        line = title.find_next_sibling() if title else None
+        if line is None or "reading-time" not in (line.get("class") or []):
+            missing.append(chapter)
+        elif not re.search(r"About \d+ min to read and run: [\d,]+ words", line.get_text()):
+            missing.append(f"{chapter}: {line.get_text()!r}")
+    assert missing == []
+
+
+@pytest.mark.slow
+def test_the_home_page_shows_the_days_total(site: Path) -> None:
+    text = BeautifulSoup((site / "index.html").read_text(), "html.parser").get_text(" ")
+    text = re.sub(r"\s+", " ", text)
+    assert re.search(r"about \d+ h \d\d min \([\d,]+ words", text), "no total reading time"
+    assert "reading-time:" not in text, "a placeholder was left on the page"
