@@ -51,7 +51,7 @@ def leaks_in(text: str) -> list[str]:
     [
         ('<article><p class="admonition-title">The notes say \\"x\\"</p></article>', 2),
         ("<article><p>giving $\\infty/\\infty = $ NaN</p></article>", 2),
-        ("<article><p>ok</p><pre><code>print('$', \"\\\"\")</code></pre></article>", 0),
+        ('<article><p>ok</p><pre><code>print(\'$\', "\\"")</code></pre></article>', 0),
         ('<article><p>a <span class="arithmatex">\\(x\\)</span> b</p></article>', 0),
         ("<article><p>cost <code>$HOME</code></p></article>", 0),
     ],
