@@ -32,9 +32,11 @@ import numpy as np
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, FancyBboxPatch
 from numpy.typing import NDArray
 
-from snippets import activations, dl_vs_ml, gradient_descent, losses, tiny_network
+from snippets import activations, backprop, dl_vs_ml, gradient_descent, losses, neuron, tiny_network
 
 FloatArray = NDArray[np.float64]
 
@@ -469,6 +471,359 @@ def dl_vs_ml_figure() -> Figure:
 
 
 # --8<-- [end:dl_vs_ml]
+
+
+# Diagrams: drawn on an axes without ticks or grid, in the axes' data coordinates.
+NODE_STYLE: dict[str, Any] = {"facecolor": "#eef4fa", "edgecolor": COLORS[0], "linewidth": 1.3}
+BACKWARD = COLORS[1]  # vermillion: the gradients, on a diagram that also shows forward values
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _sub(k: int) -> str:
+    """``k`` as subscript digits: ``_sub(12) == "₁₂"``."""
+    return str(k).translate(SUBSCRIPTS)
+
+
+def _diagram_axes(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+    """An axes for a diagram: fixed limits, equal scale, no ticks, spines or grid."""
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def _node(ax: Axes, xy: tuple[float, float], text: str, radius: float = 0.32) -> None:
+    """A circle at ``xy`` with ``text`` centred in it."""
+    ax.add_patch(Circle(xy, radius, zorder=3, **NODE_STYLE))
+    ax.text(*xy, text, ha="center", va="center", zorder=4, fontsize=8)
+
+
+def _edge(
+    ax: Axes,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    label: str = "",
+    at: float = 0.5,
+    gap: float = 0.34,
+    color: str = INK,
+    dashed: bool = False,
+) -> None:
+    """An arrow from ``start`` to ``end`` that stops ``gap`` short of both centres, with
+    ``label`` in a white box at the fraction ``at`` of the way."""
+    (x0, y0), (x1, y1) = start, end
+    length = float(np.hypot(x1 - x0, y1 - y0))
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    ax.annotate(
+        "",
+        xy=(x1 - gap * ux, y1 - gap * uy),
+        xytext=(x0 + gap * ux, y0 + gap * uy),
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": color,
+            "linewidth": 1.0,
+            "linestyle": "--" if dashed else "-",
+            "shrinkA": 0,
+            "shrinkB": 0,
+        },
+        zorder=1,
+    )
+    if label:
+        ax.text(
+            x0 + at * (x1 - x0),
+            y0 + at * (y1 - y0),
+            label,
+            ha="center",
+            va="center",
+            fontsize=7.5,
+            color=color,
+            zorder=2,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        )
+
+
+# --8<-- [start:neuron_diagram]
+NEURON_EXAMPLE = ((0.5, -1.2), (0.8, 0.3), 0.1)  # x, w, b: the neuron page's example
+
+
+def neuron_diagram_figure(activation: str = "sigmoid") -> Figure:
+    """One neuron with the numbers of the neuron page: inputs, the weights on the edges, the
+    weighted sum with its bias, the activation and the output."""
+    x, w, b = NEURON_EXAMPLE
+    z = neuron.weighted_sum(x, w, b)
+    out = neuron.neuron(x, w, b, activation)
+    with figure_style():
+        fig = card(6.4, 3.0)
+        ax = fig.subplots()
+        _diagram_axes(ax, (-0.6, 7.6), (-1.75, 2.1))
+        total, squash = (3.0, 0.5), (5.0, 0.5)
+        for k, (xy, value, weight) in enumerate(
+            zip([(0.0, 1.4), (0.0, -0.4)], x, w, strict=True), start=1
+        ):
+            _node(ax, xy, f"x{_sub(k)}\n{value:g}")
+            _edge(ax, xy, total, f"w{_sub(k)} = {weight:g}", gap=0.45)
+        _node(ax, (3.0, -1.35), f"b\n{b:g}", radius=0.3)
+        _edge(ax, (3.0, -1.35), total, gap=0.42)
+        _node(ax, total, f"Σ\nz = {z:.2f}", radius=0.48)
+        _node(ax, squash, f"φ\n{activation}", radius=0.48)
+        _edge(ax, total, squash, gap=0.5)
+        _edge(ax, squash, (6.3, 0.5), gap=0.5)
+        ax.text(6.35, 0.5, f"output\n{out:.4f}", ha="left", va="center", fontsize=8)
+        ax.text(0.0, 2.0, "inputs", ha="center", fontsize=8)
+        ax.text(3.0, 1.25, "weighted sum\nplus bias", ha="center", fontsize=8)
+        ax.text(5.0, 1.25, "activation", ha="center", fontsize=8)
+        ax.set_title(
+            f"z = {w[0]:g}·{x[0]:g} + {w[1]:g}·({x[1]:g}) + {b:g} = {z:.2f};  "
+            f"output = {activation}(z) = {out:.4f}"
+        )
+    return fig
+
+
+# --8<-- [end:neuron_diagram]
+
+
+MAZUR_LINKS = {  # weight number: (from, to), the article's numbering
+    1: ("i1", "h1"),
+    2: ("i2", "h1"),
+    3: ("i1", "h2"),
+    4: ("i2", "h2"),
+    5: ("h1", "o1"),
+    6: ("h2", "o1"),
+    7: ("h1", "o2"),
+    8: ("h2", "o2"),
+}
+MAZUR_NODES = {"i1": (0.0, 2.0), "i2": (0.0, 0.0), "h1": (2.6, 2.0), "h2": (2.6, 0.0)}
+MAZUR_NODES |= {"o1": (5.2, 2.0), "o2": (5.2, 0.0)}
+
+
+def _mazur_panel(ax: Axes, v: dict[str, float], after: bool) -> None:
+    """The 2-2-2 network with the weights (before or after the update) and the outputs."""
+    _diagram_axes(ax, (-0.7, 6.6), (-1.55, 2.75))
+    # A label where the crossing edges are apart: a quarter of the way along them.
+    for k, (start, end) in MAZUR_LINKS.items():
+        weight = v[f"w{k}+"] if after else v[f"w{k}"]
+        text = f"w{_sub(k)} = {weight:.4f}" if after else f"w{_sub(k)} = {weight:.2f}"
+        crossing = MAZUR_NODES[start][1] != MAZUR_NODES[end][1]
+        at = 0.27 if crossing else 0.5
+        _edge(ax, MAZUR_NODES[start], MAZUR_NODES[end], text, at=at, gap=0.45)
+    for name in ("i1", "i2"):
+        _node(ax, MAZUR_NODES[name], f"{name}\n{v[name]:g}")
+    # After the step, each neuron's output with the new weights.
+    out = backprop.worked_example(weights=[v[f"w{k}+"] for k in range(1, 9)]) if after else v
+    for name in ("h1", "h2", "o1", "o2"):
+        _node(ax, MAZUR_NODES[name], f"{name}\n{out['out_' + name]:.4f}", radius=0.42)
+    for name, target in (("o1", "t1"), ("o2", "t2")):
+        x, y = MAZUR_NODES[name]
+        ax.text(x + 0.5, y, f"target\n{v[target]:g}", ha="left", va="center", fontsize=7.5)
+    for bias, (x, into) in (("b1", (1.3, ("h1", "h2"))), ("b2", (3.9, ("o1", "o2")))):
+        _node(ax, (x, -1.15), f"{bias}\n{v[bias]:g}", radius=0.3)
+        for name in into:
+            _edge(ax, (x, -1.15), MAZUR_NODES[name], gap=0.45, color="#777777", dashed=True)
+
+
+# --8<-- [start:backprop_network]
+def backprop_network_figure() -> Figure:
+    """The worked example's 2-2-2 network, before and after its one step of gradient descent:
+    the weights on the edges, each neuron's output in its circle, the error in the title."""
+    v = backprop.worked_example()
+    with figure_style():
+        fig = card(8.0, 3.3)
+        before, after = fig.subplots(1, 2)
+        _mazur_panel(before, v, after=False)
+        before.set_title(f"Before: E_total = {v['E_total']:.6f}")
+        _mazur_panel(after, v, after=True)
+        after.set_title(f"After one step (η = {v['eta']:g}): E_total = {v['E_total+']:.6f}")
+    return fig
+
+
+# --8<-- [end:backprop_network]
+
+
+NEURON_LOSS_EXAMPLE = {"x": 1.5, "w": 0.8, "b": -0.5, "y": 1.0}
+
+
+def neuron_loss_graph(x: float, w: float, b: float, y: float) -> dict[str, tuple[float, float]]:
+    """Forward value and backward gradient dC/d(node) of each node of the graph of
+    ``C = (sigmoid(w x + b) - y)^2``, by the chain rule, from the loss back.
+
+    Example:
+        >>> graph = neuron_loss_graph(x=1.0, w=0.0, b=0.0, y=1.0)
+        >>> graph["a"], graph["C"]
+        ((0.5, -1.0), (0.25, 1.0))
+    """
+    u = w * x
+    z = u + b
+    a = 1 / (1 + np.exp(-z))
+    loss = (a - y) ** 2
+    grad_a = 2 * (a - y)  # dC/da
+    grad_z = grad_a * a * (1 - a)  # times da/dz = sigmoid'(z)
+    grad_u = grad_z * 1.0  # dz/du = 1
+    return {
+        "C": (loss, 1.0),
+        "a": (a, grad_a),
+        "z": (z, grad_z),
+        "u": (u, grad_u),
+        "b": (b, grad_z * 1.0),  # dz/db = 1
+        "w": (w, grad_u * x),  # du/dw = x
+        "x": (x, grad_u * w),  # du/dx = w
+        "y": (y, -grad_a),  # dC/dy = -2(a - y)
+    }
+
+
+# --8<-- [start:neuron_loss_graph]
+def neuron_loss_graph_figure() -> Figure:
+    """The computational graph of one sigmoid neuron's squared error: in each node its forward
+    value (black) and the gradient of the loss with respect to it (vermillion); on each edge
+    the local derivative that the chain rule multiplies along it."""
+    g = neuron_loss_graph(**NEURON_LOSS_EXAMPLE)
+    value = {name: forward for name, (forward, _) in g.items()}
+    places = {"w": (0.0, 2.0), "x": (0.0, 0.0), "u": (3.2, 1.0), "b": (3.2, -1.0)}
+    places |= {"z": (6.4, 1.0), "a": (9.6, 1.0), "y": (9.6, -1.0), "C": (12.8, 1.0)}
+    formulas = {"u": "u = w·x", "z": "z = u + b", "a": "a = sigmoid(z)", "C": "C = (a - y)²"}
+    local = {  # (from, to): the local derivative d(to)/d(from), written out and evaluated
+        ("w", "u"): f"∂u/∂w = x\n= {value['x']:g}",
+        ("x", "u"): f"∂u/∂x = w\n= {value['w']:g}",
+        ("u", "z"): "∂z/∂u\n= 1",
+        ("b", "z"): "∂z/∂b = 1",
+        ("z", "a"): f"∂a/∂z\n= a(1 - a)\n= {value['a'] * (1 - value['a']):.4f}",
+        ("a", "C"): f"∂C/∂a\n= 2(a - y)\n= {2 * (value['a'] - value['y']):.4f}",
+        ("y", "C"): f"∂C/∂y\n= -2(a - y)\n= {-2 * (value['a'] - value['y']):.4f}",
+    }
+    width, height = 1.8, 0.9
+    with figure_style():
+        fig = card(8.0, 3.5)
+        ax = fig.subplots()
+        _diagram_axes(ax, (-1.0, 13.8), (-1.55, 2.55))
+        for (start, end), text in local.items():
+            (x0, y0), (x1, y1) = places[start], places[end]
+            # From the right edge of one box to the left edge of the next, the label above it.
+            ax.annotate(
+                "",
+                xy=(x1 - width / 2, y1),
+                xytext=(x0 + width / 2, y0),
+                arrowprops={"arrowstyle": "-|>", "color": "#555555", "linewidth": 1.0},
+            )
+            below = start == "y"  # the one edge whose label has no room above it
+            ax.text(
+                (x0 + x1) / 2 + (0.15 if below else 0.0),
+                (y0 + y1) / 2 + (-0.1 if below else 0.12),
+                text,
+                ha="left" if below else "center",
+                va="top" if below else "bottom",
+                fontsize=6.5,
+                color="#444444",
+            )
+        for name, (forward, backward) in g.items():
+            x, y = places[name]
+            ax.add_patch(
+                FancyBboxPatch(
+                    (x - width / 2, y - height / 2),
+                    width,
+                    height,
+                    boxstyle="round,pad=0.02,rounding_size=0.15",
+                    zorder=3,
+                    **NODE_STYLE,
+                )
+            )
+            shown = (
+                f"{formulas[name]}\n= {forward:.4f}"
+                if name in formulas
+                else f"{name} = {forward:g}"
+            )
+            ax.text(x, y + 0.12, shown, ha="center", va="center", fontsize=7, zorder=4)
+            ax.text(
+                x,
+                y - 0.3,
+                f"∂C/∂{name} = {backward:.4f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color=BACKWARD,
+                zorder=4,
+            )
+        ax.set_title("One neuron's loss C = (sigmoid(w·x + b) - y)² as a graph")
+        handles = [
+            Line2D([], [], color=INK, marker="s", linestyle="none", label="forward value"),
+            Line2D(
+                [],
+                [],
+                color=BACKWARD,
+                marker="s",
+                linestyle="none",
+                label="gradient ∂C/∂(node): product of the local derivatives from C back",
+            ),
+            Line2D([], [], color="#555555", label="edge: local derivative"),
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=7)
+    return fig
+
+
+# --8<-- [end:neuron_loss_graph]
+
+
+PARABOLA_MINIMUM = 3.0
+PARABOLA_LEARNING_RATES = {"too small": 0.1, "about right": 0.5, "divergent": 1.1}
+
+
+def parabola_descent(w: float, lr: float, steps: int) -> list[float]:
+    """Gradient descent on ``L(w) = (w - 3)^2`` from ``w``: every position, the start first.
+
+    Example:
+        >>> parabola_descent(0.0, lr=0.5, steps=2)
+        [0.0, 3.0, 3.0]
+    """
+    path = [w]
+    for _ in range(steps):
+        w = w - lr * 2 * (w - PARABOLA_MINIMUM)  # dL/dw = 2 (w - 3)
+        path.append(w)
+    return path
+
+
+# --8<-- [start:parabola_descent]
+def parabola_descent_figure(start: float = 0.0, steps: int = 5) -> Figure:
+    """Steps of gradient descent down ``L(w) = (w - 3)^2`` for a learning rate that is too
+    small, about right and divergent."""
+    with figure_style():
+        fig = card(8.0, 3.0)
+        axes = fig.subplots(1, len(PARABOLA_LEARNING_RATES), sharey=True)
+        grid = np.linspace(-5.0, 11.0, 161)
+        for ax, (name, lr) in zip(axes, PARABOLA_LEARNING_RATES.items(), strict=True):
+            path = np.array(parabola_descent(start, lr, steps))
+            ax.plot(grid, (grid - PARABOLA_MINIMUM) ** 2, color="#999999", label="L(w) = (w - 3)²")
+            ax.plot(
+                path,
+                (path - PARABOLA_MINIMUM) ** 2,
+                color=COLORS[1],
+                marker="o",
+                markersize=4,
+                linewidth=1.0,
+                label=f"{steps} steps from w = {start:g}",
+            )
+            ax.annotate(
+                "start",
+                (path[0], (path[0] - 3) ** 2),
+                xytext=(4, 6),
+                textcoords="offset points",
+                fontsize=7.5,
+            )
+            ax.plot(
+                PARABOLA_MINIMUM,
+                0.0,
+                marker="*",
+                markersize=10,
+                color=INK,
+                linestyle="none",
+                label="minimum, w = 3",
+            )
+            ax.set_title(f"η = {lr:g}: {name}")
+            ax.set_xlabel("weight w")
+            ax.set_xlim(grid[0], grid[-1])
+            ax.set_ylim(-2.0, 65.0)
+        axes[0].set_ylabel("loss L(w)")
+        axes[0].legend(loc="upper center", fontsize=7)
+    return fig
+
+
+# --8<-- [end:parabola_descent]
 
 
 def main(argv: Sequence[str]) -> int:

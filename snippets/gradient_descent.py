@@ -497,7 +497,7 @@ SURFACES: dict[str, Surface] = {
         steps=60,
         runs={
             "SGD": ("sgd", {"lr": 0.15}),
-            "SGD + momentum": ("sgd", {"lr": 0.05, "momentum": 0.8}),
+            "SGD + momentum": ("sgd", {"lr": 0.18, "momentum": 0.5}),
             "RMSprop": ("rmsprop", {"lr": 0.1}),
             "Adam": ("adam", {"lr": 0.3}),
         },

@@ -161,8 +161,8 @@ class SGD(Optimizer):
 
     $$
     g \leftarrow g + \lambda w, \quad
-    b \leftarrow \mu b + g \;(b = g \text{ at the first step}), \quad
-    w \leftarrow w - \eta\,(g + \mu b \text{ if Nesterov, else } b).
+    u \leftarrow \mu u + g \;(u = g \text{ at the first step}), \quad
+    w \leftarrow w - \eta\,(g + \mu u \text{ if Nesterov, else } u).
     $$
 
     Args:

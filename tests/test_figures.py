@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
@@ -256,3 +257,124 @@ def test_save_svg_rounds_coordinates_but_keeps_the_text_of_labels() -> None:
     assert "step 1.23456" in svg
     tags = re.findall(r"<[^>]+>", svg)
     assert not [tag for tag in tags if re.search(r"\d\.\d{3}", tag)]
+
+
+DIAGRAMS = ["neuron_diagram", "backprop_network", "neuron_loss_graph"]
+
+
+def texts(fig: Figure) -> list[str]:
+    """Every text drawn on the figure's axes, titles left out."""
+    return [t.get_text() for ax in fig.get_axes() for t in ax.texts]
+
+
+@pytest.mark.parametrize("name", DIAGRAMS)
+def test_diagrams_are_white_cards_with_a_title_and_no_axes(
+    drawn: dict[str, Figure], name: str
+) -> None:
+    fig = get(drawn, name)
+    assert fig.get_facecolor() == (1.0, 1.0, 1.0, 1.0)
+    for ax in fig.get_axes():
+        assert ax.get_title()
+        assert not ax.axison  # a diagram, not a plot: no ticks or spines to read
+        assert ax.texts
+
+
+def test_neuron_diagram_shows_the_neuron_pages_numbers(drawn: dict[str, Figure]) -> None:
+    fig = get(drawn, "neuron_diagram")
+    (x1, x2), (w1, w2), b = figures.NEURON_EXAMPLE
+    z = torch.tensor(w1 * x1 + w2 * x2 + b, dtype=torch.float64)
+    shown = texts(fig)
+    assert f"Σ\nz = {z.item():.2f}" in shown
+    assert f"output\n{torch.sigmoid(z).item():.4f}" in shown
+    assert {f"w₁ = {w1:g}", f"w₂ = {w2:g}", f"x₁\n{x1:g}", f"x₂\n{x2:g}", f"b\n{b:g}"} <= set(shown)
+
+
+def _mazur_step_in_torch() -> tuple[torch.Tensor, torch.Tensor, float, float, list[float]]:
+    """Mazur's network in PyTorch, one SGD step with fixed biases: old and new weights
+    (w1..w8), the error before and after, and the outputs after."""
+    W1 = torch.tensor([[0.15, 0.20], [0.25, 0.30]], dtype=torch.float64, requires_grad=True)
+    W2 = torch.tensor([[0.40, 0.45], [0.50, 0.55]], dtype=torch.float64, requires_grad=True)
+    x = torch.tensor([0.05, 0.10], dtype=torch.float64)
+    t = torch.tensor([0.01, 0.99], dtype=torch.float64)
+
+    def forward(A: torch.Tensor, B: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out = torch.sigmoid(B @ torch.sigmoid(A @ x + 0.35) + 0.60)
+        return out, 0.5 * ((t - out) ** 2).sum()
+
+    _, error = forward(W1, W2)
+    error.backward()  # type: ignore[no-untyped-call]
+    assert W1.grad is not None
+    assert W2.grad is not None
+    with torch.no_grad():
+        new1, new2 = W1 - 0.5 * W1.grad, W2 - 0.5 * W2.grad
+        out, after = forward(new1, new2)
+    old = torch.cat([W1.detach().flatten(), W2.detach().flatten()])
+    new = torch.cat([new1.flatten(), new2.flatten()])
+    return old, new, error.item(), after.item(), out.tolist()
+
+
+def test_backprop_network_shows_the_worked_example_before_and_after(
+    drawn: dict[str, Figure],
+) -> None:
+    fig = get(drawn, "backprop_network")
+    before, after = fig.get_axes()
+    old, new, error, error_after, out_after = _mazur_step_in_torch()
+    # w1 i1->h1, w2 i2->h1, w3 i1->h2, w4 i2->h2: row by row of W1, then of W2.
+    shown_before = {t.get_text() for t in before.texts}
+    shown_after = {t.get_text() for t in after.texts}
+    for k in range(8):
+        sub = str(k + 1).translate(figures.SUBSCRIPTS)
+        assert f"w{sub} = {old[k].item():.2f}" in shown_before
+        assert f"w{sub} = {new[k].item():.4f}" in shown_after
+    assert before.get_title() == f"Before: E_total = {error:.6f}"
+    assert after.get_title().endswith(f"E_total = {error_after:.6f}")
+    assert f"o1\n{out_after[0]:.4f}" in shown_after
+    assert {"b1\n0.35", "b2\n0.6", "target\n0.01", "target\n0.99"} <= shown_before & shown_after
+
+
+def test_neuron_loss_graph_values_and_gradients_match_autograd(drawn: dict[str, Figure]) -> None:
+    example = figures.NEURON_LOSS_EXAMPLE
+    leaves = {
+        name: torch.tensor(example[name], dtype=torch.float64, requires_grad=True)
+        for name in "xwby"
+    }
+    u = leaves["w"] * leaves["x"]
+    z = u + leaves["b"]
+    a = torch.sigmoid(z)
+    loss = (a - leaves["y"]) ** 2
+    inner = {"u": u, "z": z, "a": a}
+    for tensor in inner.values():
+        tensor.retain_grad()
+    loss.backward()  # type: ignore[no-untyped-call]
+    graph = figures.neuron_loss_graph(**example)
+    shown = texts(get(drawn, "neuron_loss_graph"))
+    for name, tensor in {**leaves, **inner, "C": loss}.items():
+        value, grad = graph[name]
+        if name == "C":
+            expected_grad = 1.0
+        else:
+            assert tensor.grad is not None
+            expected_grad = tensor.grad.item()
+        assert value == pytest.approx(tensor.item(), rel=1e-12)
+        assert grad == pytest.approx(expected_grad, rel=1e-12)
+        assert f"∂C/∂{name} = {expected_grad:.4f}" in shown
+
+
+def test_parabola_descent_panels_follow_gradient_descent(drawn: dict[str, Figure]) -> None:
+    axes = get(drawn, "parabola_descent").get_axes()
+    assert [ax.get_title() for ax in axes] == [
+        "η = 0.1: too small",
+        "η = 0.5: about right",
+        "η = 1.1: divergent",
+    ]
+    distance = {}
+    for ax, lr in zip(axes, [0.1, 0.5, 1.1], strict=True):
+        w, loss = xy(line(ax, "5 steps from w = 0"))
+        expected = [0.0]
+        for _ in range(5):
+            expected.append(expected[-1] - lr * 2 * (expected[-1] - 3))
+        np.testing.assert_allclose(w, expected)
+        np.testing.assert_allclose(loss, (w - 3) ** 2)
+        distance[lr] = abs(w[-1] - 3)
+    assert distance[0.5] < distance[0.1] < 3 < distance[1.1]
+    assert axes[0].get_legend() is not None
