@@ -259,7 +259,8 @@ def relative(page: Page, src_uri: str) -> str:
 
 
 def day_plan(page: Page) -> str:
-    """The timetable of the plan for the day, from the page's front matter."""
+    """The timetable of the plan for the day, from the page's front matter, then what each
+    session runs together and its exercise."""
     meta = page.meta
     try:
         clock = datetime.strptime(str(meta["start"]), "%H:%M")
@@ -269,9 +270,10 @@ def day_plan(page: Page) -> str:
     except (KeyError, ValueError, TypeError) as error:
         raise PluginError(f"{page.file.src_uri}: the day plan's front matter: {error}") from error
     rows = [
-        "| Time | Session | Chapters (reading min) | Run together | Exercise (min) | Total (min) |",
-        "| --- | --- | --- | --- | --- | ---: |",
+        "| Time | Session | Chapters (reading minutes) | Minutes |",
+        "| --- | --- | --- | ---: |",
     ]
+    details = []
     for number, session in enumerate(sessions, start=1):
         parts = []
         reading = 0
@@ -281,21 +283,24 @@ def day_plan(page: Page) -> str:
             chapter = _chapters[src_uri]
             reading += chapter.core.minutes
             parts.append(f"[{chapter.title}]({relative(page, src_uri)}) ({chapter.core.minutes})")
-        minutes = reading + int(session["exercise_minutes"])
+        exercise = int(session["exercise_minutes"])
+        minutes = reading + exercise
         end = clock + timedelta(minutes=minutes)
         rows.append(
-            f"| {clock:%H:%M}-{end:%H:%M} | {number}. {session['title']} | {', '.join(parts)} | "
-            f"{session['together']} | {session['exercise']} ({session['exercise_minutes']}) | "
-            f"{minutes} |"
+            f"| {clock:%H:%M}-{end:%H:%M} | **{number}. {session['title']}** | "
+            f"{', '.join(parts)}, exercise ({exercise}) | {minutes} |"
+        )
+        details.append(
+            f"{number}. **{session['title']}.** Run together: {session['together']}. "
+            f"Exercise ({exercise} min): {session['exercise']}."
         )
         pause = lunch if number == lunch_after else short_break
         if number < len(sessions):
             label = "Lunch" if number == lunch_after else "Break"
-            rows.append(
-                f"| {end:%H:%M}-{end + timedelta(minutes=pause):%H:%M} | *{label}* | | | | |"
-            )
+            resume = end + timedelta(minutes=pause)
+            rows.append(f"| {end:%H:%M}-{resume:%H:%M} | *{label}* | | {pause} |")
         clock = end + timedelta(minutes=pause)
-    return "\n".join(rows)
+    return "\n".join(rows) + "\n\nIn each session:\n\n" + "\n".join(details)
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

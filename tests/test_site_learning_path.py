@@ -119,3 +119,31 @@ def test_the_home_page_shows_the_days_total(site: Path) -> None:
     text = re.sub(r"\s+", " ", text)
     assert re.search(r"about \d+ h \d\d min \([\d,]+ words", text), "no total reading time"
     assert "reading-time:" not in text, "a placeholder was left on the page"
+
+
+def shown_minutes(site: Path, chapter: str) -> int:
+    """The reading time under a built chapter's title."""
+    soup = BeautifulSoup((site / chapter / "index.html").read_text(), "html.parser")
+    line = soup.select_one(".reading-time")
+    assert line is not None, f"{chapter} shows no reading time"
+    found = re.search(r"About (\d+) min", line.get_text())
+    assert found, line.get_text()
+    return int(found[1])
+
+
+@pytest.mark.slow
+def test_the_day_plan_adds_up_the_chapters_and_exercises(site: Path) -> None:
+    sessions = front_matter("plan")["sessions"]
+    soup = BeautifulSoup((site / "plan" / "index.html").read_text(), "html.parser")
+    rows = [
+        [cell.get_text(" ").strip() for cell in row.select("td")]
+        for row in soup.select("article table")[0].select("tbody tr")
+    ]
+    session_rows = [row for row in rows if re.match(r"\d+\. ", row[1])]
+    assert len(session_rows) == len(sessions) >= 5
+    for row, session in zip(session_rows, sessions, strict=True):
+        chapters = [uri.removesuffix(".md") for uri in session["chapters"]]
+        expected = sum(shown_minutes(site, c) for c in chapters) + session["exercise_minutes"]
+        assert int(row[3]) == expected, f"{row[1]}: {row[3]} min shown, {expected} computed"
+    covered = [uri.removesuffix(".md") for s in sessions for uri in s["chapters"]]
+    assert covered == learning_path(), "the sessions cover the learning path, in its order"
