@@ -56,11 +56,12 @@ def _is_number(value: object) -> TypeGuard[int | float | np.integer[Any] | np.fl
 
 
 def _interval(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
-    left = "(" if low is None or low_open else "["
-    right = ")" if high is None or high_open else "]"
-    start = -math.inf if low is None else low
-    end = math.inf if high is None else high
-    return f"{left}{start:g}, {end:g}{right}"
+    """``> 0``, ``>= 0``, ``<= 1`` or ``in [0, 1)``: the bounds as a reader writes them."""
+    if high is None:
+        return f"{'>' if low_open else '>='} {low:g}"
+    if low is None:
+        return f"{'<' if high_open else '<='} {high:g}"
+    return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 
 def number(
@@ -91,7 +92,7 @@ def number(
     if not _is_number(value):
         raise TypeError(f"{name} must be a real number, got {_show(value)}")
     bounded = low is not None or high is not None
-    where = f" in {_interval(low, high, low_open, high_open)}" if bounded else ""
+    where = f" {_interval(low, high, low_open, high_open)}" if bounded else ""
     try:
         result = float(value)
     except OverflowError:
@@ -274,7 +275,9 @@ def array(
     if ndim is not None and result.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {result.shape}")
     if result.ndim < min_ndim:
-        raise ValueError(f"{name} must have at least {min_ndim} dimension(s), got a scalar")
+        raise ValueError(
+            f"{name} must have at least {min_ndim} dimension(s), got shape {result.shape}"
+        )
     if non_empty and result.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {result.shape}")
     if finite and not np.all(np.isfinite(result)):
