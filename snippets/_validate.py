@@ -178,13 +178,13 @@ def choice(name: str, value: object, options: Iterable[str], hint: str = "") -> 
         >>> choice("loss", "mse2", ["mse", "cross_entropy"])
         Traceback (most recent call last):
         ...
-        ValueError: loss must be one of ['mse', 'cross_entropy'], got 'mse2'
+        ValueError: loss must be one of ['cross_entropy', 'mse'], got 'mse2'
         >>> choice("name", ["sgd"], ["sgd"])
         Traceback (most recent call last):
         ...
         TypeError: name must be a string, one of ['sgd'], got ['sgd'] (list)
     """
-    names = list(options)
+    names = sorted(options)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, one of {names}, got {_show(value)}")
     if value not in names:
