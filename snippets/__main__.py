@@ -48,7 +48,7 @@ class Example:
 
     def load(self) -> Callable[..., Any]:
         module_name, _, function = self.target.partition(":")
-        return getattr(importlib.import_module(module_name), function)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module_name), function)
 
 
 # --8<-- [start:registry]

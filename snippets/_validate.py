@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import math
 import reprlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeGuard
 
 import numpy as np
@@ -387,17 +388,48 @@ def sizes(name: str, values: object, minimum_length: int = 1) -> list[int]:
     return [positive_int(f"{name}[{i}]", v) for i, v in enumerate(values)]
 
 
-def diverged(loss: float, epoch: int, lr: float) -> None:
-    """Raise if a training loss is nan or inf: training diverged, usually lr is too large.
+def diverged(loss: float, epoch: int, lr: float) -> float:
+    """``loss`` if it is finite; else raise: training diverged, usually because lr is too large.
 
     Example:
         >>> diverged(float("nan"), epoch=3, lr=10.0)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: training diverged: the loss is nan in epoch 3; lr=10.0 is ...
+        ValueError: training diverged: the loss is nan in epoch 3; lr=10.0 is probably too ...
     """
     if not math.isfinite(loss):
         raise ValueError(
             f"training diverged: the loss is {loss} in epoch {epoch}; lr={lr!r} is probably "
             "too large, try a smaller one"
         )
+    return loss
+
+
+def finite_loss(loss: float) -> float:
+    """``loss`` if finite, else a `ValueError` (inside `diverging`, reported as divergence)."""
+    if not math.isfinite(loss):
+        raise ValueError(f"the loss is {loss}")
+    return loss
+
+
+@contextmanager
+def diverging(lr: object) -> Iterator[None]:
+    """Report a nan or inf met inside the block as training that diverged.
+
+    Wrap a training loop whose inputs were checked before it: any non-finite number it
+    meets then comes from the training itself, whose parameters have blown up.
+
+    Example:
+        >>> with diverging(lr=10.0):  # doctest: +ELLIPSIS
+        ...     finite_loss(float("inf"))
+        Traceback (most recent call last):
+        ...
+        ValueError: training diverged (the loss is inf); lr=10.0 is probably too large, ...
+    """
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # checked where it matters
+            yield
+    except (ValueError, FloatingPointError) as error:
+        raise ValueError(
+            f"training diverged ({error}); lr={lr!r} is probably too large, try a smaller one"
+        ) from error

@@ -83,7 +83,7 @@ class MLP(nn.Module):
         self.net = nn.Sequential(*layers[:-1])  # no ReLU after the output layer
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.net(x)  # type: ignore[no-any-return]
+        return self.net(x)
 
 
 # --8<-- [end:mlp]
@@ -126,7 +126,7 @@ class CNN(nn.Module):
         self.classifier = nn.Linear(c2 * (image_size // 4) ** 2, n_classes)
 
     def forward(self, images: Tensor) -> Tensor:
-        return self.classifier(self.features(images).flatten(start_dim=1))  # type: ignore[no-any-return]
+        return self.classifier(self.features(images).flatten(start_dim=1))
 
 
 # --8<-- [end:cnn]
@@ -167,7 +167,7 @@ class RecurrentClassifier(nn.Module):
 
     def forward(self, sequences: Tensor) -> Tensor:
         outputs, _ = self.rnn(sequences)  # outputs: (batch, time, hidden), one h_t per step
-        return self.head(outputs[:, -1])  # type: ignore[no-any-return]
+        return self.head(outputs[:, -1])
 
 
 # --8<-- [end:recurrent]
@@ -188,7 +188,7 @@ def _embed(tokens: Tensor, token_emb: nn.Embedding, pos_emb: nn.Embedding) -> Te
         )
     positions = torch.arange(tokens.shape[1], device=tokens.device)
     # Attention ignores order; a learned vector per position puts order back in.
-    return token_emb(tokens) + pos_emb(positions)  # type: ignore[no-any-return]
+    return token_emb(tokens) + pos_emb(positions)
 
 
 def _encoder_layer(d_model: int, n_heads: int) -> nn.TransformerEncoderLayer:
@@ -234,7 +234,7 @@ class TransformerEncoderClassifier(nn.Module):
 
     def forward(self, tokens: Tensor) -> Tensor:
         h = self.encoder(_embed(tokens, self.token_emb, self.pos_emb))  # (batch, length, d)
-        return self.head(h.mean(dim=1))  # type: ignore[no-any-return]
+        return self.head(h.mean(dim=1))
 
 
 # --8<-- [end:transformer_encoder]
@@ -282,7 +282,7 @@ class DecoderOnlyLM(nn.Module):
         # -inf above the diagonal: after the softmax, attention to the future is exactly 0.
         causal = nn.Transformer.generate_square_subsequent_mask(length, device=tokens.device)
         h = self.blocks(_embed(tokens, self.token_emb, self.pos_emb), mask=causal, is_causal=True)
-        return self.lm_head(h)  # type: ignore[no-any-return]
+        return self.lm_head(h)
 
 
 # --8<-- [end:decoder_only]
@@ -340,7 +340,7 @@ class EncoderDecoder(nn.Module):
             tgt_mask=causal,
             tgt_is_causal=True,
         )
-        return self.head(h)  # type: ignore[no-any-return]
+        return self.head(h)
 
 
 # --8<-- [end:encoder_decoder]
@@ -370,7 +370,7 @@ class Autoencoder(nn.Module):
         self.decoder = MLP((code_size, hidden, n_features))
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.decoder(self.encoder(x))  # type: ignore[no-any-return]
+        return self.decoder(self.encoder(x))
 
 
 # --8<-- [end:autoencoder]
@@ -454,7 +454,7 @@ class Generator(nn.Module):
         self.net = nn.Sequential(MLP((latent_size, hidden, n_features)), nn.Tanh())
 
     def forward(self, z: Tensor) -> Tensor:
-        return self.net(z)  # type: ignore[no-any-return]
+        return self.net(z)
 
 
 class Discriminator(nn.Module):
@@ -470,7 +470,7 @@ class Discriminator(nn.Module):
         self.net = MLP((n_features, hidden, 1))
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.net(x)  # type: ignore[no-any-return]
+        return self.net(x)
 
 
 def gan_losses(real_logits: Tensor, fake_logits: Tensor) -> tuple[Tensor, Tensor]:

@@ -103,7 +103,7 @@ def seed_everything(seed: int, *, deterministic: bool = True) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(seed)
-    np.random.seed(seed)  # noqa: NPY002  # the legacy global generator is what old code uses
+    np.random.seed(seed)  # the legacy global generator is what old code uses
     torch.manual_seed(seed)
     if deterministic:
         # cuBLAS needs this workspace setting to be deterministic on CUDA >= 10.2.

@@ -113,7 +113,7 @@ class TinyNet(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.layers(x)  # type: ignore[no-any-return]
+        return self.layers(x)
 
 
 def count_parameters(model: nn.Module) -> int:

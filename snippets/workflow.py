@@ -84,7 +84,7 @@ class Problem:
 
 
 def _friedman() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    return make_friedman1(n_samples=1000, n_features=5, noise=FRIEDMAN_NOISE, random_state=0)  # type: ignore[no-any-return]
+    return make_friedman1(n_samples=1000, n_features=5, noise=FRIEDMAN_NOISE, random_state=0)
 
 
 def define_problem(name: str = "breast-cancer") -> Problem:
@@ -526,7 +526,7 @@ class Pipeline(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x_mean, x_scale = self.get_buffer("x_mean"), self.get_buffer("x_scale")
         y_mean, y_scale = self.get_buffer("y_mean"), self.get_buffer("y_scale")
-        return self.net((x - x_mean) / x_scale) * y_scale + y_mean  # type: ignore[no-any-return]
+        return self.net((x - x_mean) / x_scale) * y_scale + y_mean
 
 
 def bundle(net: nn.Sequential, data: PreparedData) -> Pipeline:
