@@ -146,6 +146,32 @@ def positive_int(name: str, value: object) -> int:
     return integer(name, value, low=1)
 
 
+def positive_ints(**values: object) -> None:
+    """Check several sizes at once, each named by its keyword: ``positive_ints(hidden=64)``.
+
+    Example:
+        >>> positive_ints(n_inputs=64, hidden=-1)
+        Traceback (most recent call last):
+        ...
+        ValueError: hidden must be an integer >= 1, got -1
+    """
+    for name, value in values.items():
+        positive_int(name, value)
+
+
+def fractions(**values: object) -> None:
+    """Check several fractions at once, each strictly between 0 and 1.
+
+    Example:
+        >>> fractions(test_fraction=0.2, val_fraction=1.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: val_fraction must be a finite number in (0, 1), got 1.0
+    """
+    for name, value in values.items():
+        number(name, value, low=0, high=1, low_open=True, high_open=True)
+
+
 def seed(value: object, name: str = "seed") -> int:
     """A seed NumPy and scikit-learn accept: an integer in ``[0, 2**32 - 1]``.
 
