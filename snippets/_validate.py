@@ -172,6 +172,20 @@ def fractions(**values: object) -> None:
         number(name, value, low=0, high=1, low_open=True, high_open=True)
 
 
+def non_empty(**values: Sequence[Any]) -> None:
+    """Check that each keyword's sequence holds at least one item.
+
+    Example:
+        >>> non_empty(lrs=[0.1], hiddens=[])
+        Traceback (most recent call last):
+        ...
+        ValueError: hiddens must hold at least one value, got []
+    """
+    for name, value in values.items():
+        if len(value) == 0:
+            raise ValueError(f"{name} must hold at least one value, got {value!r}")
+
+
 def seed(value: object, name: str = "seed") -> int:
     """A seed NumPy and scikit-learn accept: an integer in ``[0, 2**32 - 1]``.
 

@@ -272,8 +272,8 @@ def train_tiny_network(
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         train_loss, train_acc = train_one_epoch(model, loader, loss_fn, optimizer, dev)
-        check.diverged(train_loss, epoch, lr)  # a nan loss: the weights have blown up
         val_loss, val_acc = evaluate(model, X_val, y_val, loss_fn)
+        check.diverged(val_loss, epoch, lr)  # nan: the weights have blown up (lr too large)
         history.append(EpochRecord(epoch, train_loss, train_acc, val_loss, val_acc))
         if progress is not None:
             progress(epoch, epochs, f"val accuracy {val_acc:.1%}")
