@@ -124,7 +124,9 @@ def integer(name: str, value: object, *, low: int | None = None, high: int | Non
         raise TypeError(f"{name} must be an integer, got {_show(value)}")
     result = int(value)
     if (low is not None and result < low) or (high is not None and result > high):
-        if high is None:
+        if high is None and low in (0, 1):
+            expected = "a positive integer" if low == 1 else "a non-negative integer"
+        elif high is None:
             expected = f"an integer >= {low}"
         elif low is None:
             expected = f"an integer <= {high}"
@@ -141,22 +143,23 @@ def positive_int(name: str, value: object) -> int:
         >>> positive_int("hidden", 0)
         Traceback (most recent call last):
         ...
-        ValueError: hidden must be an integer >= 1, got 0
+        ValueError: hidden must be a positive integer, got 0
     """
     return integer(name, value, low=1)
 
 
-def positive_ints(**values: object) -> None:
-    """Check several sizes at once, each named by its keyword: ``positive_ints(hidden=64)``.
+def positive_ints(**values: object) -> tuple[int, ...]:
+    """Several sizes at once, each named by its keyword, returned as ints in that order.
 
     Example:
+        >>> positive_ints(n_inputs=np.int64(64), hidden=32)
+        (64, 32)
         >>> positive_ints(n_inputs=64, hidden=-1)
         Traceback (most recent call last):
         ...
-        ValueError: hidden must be an integer >= 1, got -1
+        ValueError: hidden must be a positive integer, got -1
     """
-    for name, value in values.items():
-        positive_int(name, value)
+    return tuple(positive_int(name, value) for name, value in values.items())
 
 
 def fractions(**values: object) -> None:

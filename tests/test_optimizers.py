@@ -402,12 +402,12 @@ def test_setting_a_bad_lr_between_steps_is_refused() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: step_lr(0.1, -1, 5), "step must be an integer >= 0, got -1"),
-        (lambda: step_lr(0.1, 3, 0), "step_size must be an integer >= 1, got 0"),
+        (lambda: step_lr(0.1, -1, 5), "step must be a non-negative integer, got -1"),
+        (lambda: step_lr(0.1, 3, 0), "step_size must be a positive integer, got 0"),
         (lambda: step_lr(0.1, 3, 2, gamma=0.0), r"gamma must be .* \(0, 1\], got 0\.0"),
         (lambda: step_lr(0.1, 3, 2, gamma=2.0), r"gamma must be .* \(0, 1\], got 2\.0"),
         (lambda: step_lr(0.0, 3, 2), "lr0 must be a finite number > 0"),
-        (lambda: cosine_lr(0.1, 3, 0), "t_max must be an integer >= 1, got 0"),
+        (lambda: cosine_lr(0.1, 3, 0), "t_max must be a positive integer, got 0"),
         (lambda: cosine_lr(0.1, 3, 10, eta_min=-0.01), "eta_min must be a finite number >= 0"),
         (lambda: cosine_lr(0.1, 3, 10, eta_min=0.2), "eta_min must be below lr0=0.1, got 0.2"),
         (lambda: cosine_lr(-0.1, 3, 10), "lr0 must be a finite number > 0"),

@@ -138,12 +138,12 @@ def test_model_outputs_one_logit_per_digit() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"epochs": 0}, ValueError, "epochs must be an integer >= 1, got 0"),
-        ({"epochs": -1}, ValueError, "epochs must be an integer >= 1, got -1"),
+        ({"epochs": 0}, ValueError, "epochs must be a positive integer, got 0"),
+        ({"epochs": -1}, ValueError, "epochs must be a positive integer, got -1"),
         ({"epochs": 2.5}, TypeError, "epochs must be an integer, got 2.5 (float)"),
         ({"epochs": True}, TypeError, "epochs must be an integer, got True (bool)"),
-        ({"hidden": 0}, ValueError, "hidden must be an integer >= 1"),
-        ({"batch_size": -8}, ValueError, "batch_size must be an integer >= 1"),
+        ({"hidden": 0}, ValueError, "hidden must be a positive integer"),
+        ({"batch_size": -8}, ValueError, "batch_size must be a positive integer"),
         ({"lr": 0.0}, ValueError, "lr must be a finite number > 0, got 0.0"),
         ({"lr": float("nan")}, ValueError, "lr must be a finite number > 0, got nan"),
         ({"lr": float("inf")}, ValueError, "lr must be a finite number > 0"),

@@ -187,9 +187,9 @@ def test_optimizers_by_name_and_bad_settings() -> None:
 
 
 def test_build_mlp_refuses_bad_widths() -> None:
-    with pytest.raises(ValueError, match=r"hidden\[1\] must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"hidden\[1\] must be a positive integer, got 0"):
         build_mlp(4, [8, 0], 1)
-    with pytest.raises(ValueError, match="n_outputs must be an integer >= 1"):
+    with pytest.raises(ValueError, match="n_outputs must be a positive integer"):
         build_mlp(4, [8], 0)
 
 
@@ -327,7 +327,7 @@ def test_read_csv_rows_skips_a_header_and_refuses_text(tmp_path: Path) -> None:
 
 
 def test_run_workflow_checks_its_arguments() -> None:
-    with pytest.raises(ValueError, match="epochs must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match="epochs must be a positive integer, got 0"):
         run_workflow("wine", epochs=0)
     with pytest.raises(ValueError, match="unknown device 'tpu'"):
         run_workflow("wine", device="tpu")
