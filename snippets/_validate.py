@@ -189,6 +189,51 @@ def non_empty(**values: Sequence[Any]) -> None:
             raise ValueError(f"{name} must hold at least one value, got {value!r}")
 
 
+def tensors(**values: object) -> None:
+    """Check that each keyword's value is a ``torch.Tensor``.
+
+    Example:
+        >>> tensors(mu=[0.0])
+        Traceback (most recent call last):
+        ...
+        TypeError: mu must be a torch.Tensor, got [0.0] (list)
+    """
+    import torch  # here, so that the NumPy modules do not pay for importing torch
+
+    for name, value in values.items():
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {_show(value)}")
+
+
+def token_ids(name: str, tokens: object, vocab_size: int, max_len: int) -> None:
+    """A (batch, length) tensor of integer token ids in ``[0, vocab_size)``, length <= max_len.
+
+    Example:
+        >>> import torch
+        >>> token_ids("tokens", torch.tensor([[1, 20]]), vocab_size=20, max_len=32)
+        Traceback (most recent call last):
+        ...
+        ValueError: tokens must hold token ids in [0, 19] (vocab_size 20), got 20
+    """
+    import torch
+
+    tensors(**{name: tokens})
+    assert isinstance(tokens, torch.Tensor)
+    if tokens.is_floating_point() or tokens.is_complex() or tokens.dtype == torch.bool:
+        raise TypeError(f"{name} must hold integer token ids, got dtype {tokens.dtype}")
+    if tokens.ndim != 2 or tokens.shape[1] > max_len:
+        raise ValueError(
+            f"{name} must have shape (batch, length) with length <= {max_len}, "
+            f"got {tuple(tokens.shape)}"
+        )
+    bad = (tokens < 0) | (tokens >= vocab_size)
+    if bool(bad.any()):
+        raise ValueError(
+            f"{name} must hold token ids in [0, {vocab_size - 1}] (vocab_size {vocab_size}), "
+            f"got {int(tokens[bad][0])}"
+        )
+
+
 def seed(value: object, name: str = "seed") -> int:
     """A seed NumPy and scikit-learn accept: an integer in ``[0, 2**32 - 1]``.
 
