@@ -582,7 +582,7 @@ def _saved_by_deploy(path: Path) -> Iterator[None]:
     except (pickle.UnpicklingError, EOFError, RuntimeError, KeyError, IndexError, TypeError,
             ValueError, AttributeError) as error:  # fmt: skip
         raise ValueError(
-            f"{path} is not a model saved by this package (torch.load: {type(error).__name__})"
+            f"{path} is not a model saved by this package ({type(error).__name__} while loading)"
         ) from error
 
 

@@ -178,7 +178,7 @@ def test_autoencoder_squeezes_through_its_code() -> None:
     assert model.decoder(torch.zeros(5, 4)).shape == (5, 64)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(
     mu=arrays(np.float64, (3, 4), elements=st.floats(-5, 5)),
     log_var=arrays(np.float64, (3, 4), elements=st.floats(-5, 5)),

@@ -129,7 +129,7 @@ def test_from_seed_is_reproducible_and_initialised_like_nn_linear() -> None:
 smooth = st.sampled_from(["identity", "sigmoid", "tanh", "elu", "gelu", "softmax"])
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4),
     data=st.data(),

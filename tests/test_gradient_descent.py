@@ -183,7 +183,7 @@ def test_minibatch_update_equals_torch_sgd_on_the_same_batches() -> None:
     np.testing.assert_allclose(history.w, w.detach().numpy(), rtol=1e-12)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     n=st.integers(5, 60),
     d=st.integers(1, 4),
@@ -199,7 +199,7 @@ def test_batch_gd_never_increases_the_loss_below_the_threshold(
     assert np.all(np.diff(loss) <= 1e-12 * loss[0])
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     n=st.integers(5, 60),
     batch=st.integers(1, 60),

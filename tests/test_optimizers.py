@@ -165,7 +165,7 @@ def test_defaults_equal_torch(cls: type[Optimizer]) -> None:
         assert defaults["initial_accumulator_value"] == 0
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20)
 @given(
     name=st.sampled_from(["sgd", "adam", "adamw", "rmsprop"]),
     lr=st.floats(1e-4, 0.1),

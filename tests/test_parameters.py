@@ -26,7 +26,7 @@ from snippets.parameters import (
 )
 
 sizes = st.integers(min_value=1, max_value=40)
-EXAMPLES = settings(max_examples=40, deadline=None)
+EXAMPLES = settings(max_examples=40)
 
 
 def torch_count(module: torch.nn.Module) -> int:

@@ -125,7 +125,7 @@ def test_standardisation_uses_training_statistics_only() -> None:
     assert np.abs(splits.X_test.mean(axis=0)).max() > 1e-3
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20)
 @given(hidden=st.integers(min_value=1, max_value=300))
 def test_parameter_count_matches_the_formula(hidden: int) -> None:
     assert count_parameters(TinyNet(hidden=hidden)) == (64 * hidden + hidden) + (hidden * 10 + 10)
