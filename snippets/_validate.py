@@ -360,7 +360,9 @@ def array(
         raw = raw.astype(np.float64)
     elif kind not in _REAL_KINDS:
         raise TypeError(f"{name} must be an array of real numbers, got {_show(value)}")
-    result = np.array(raw, dtype=np.float64, copy=True) if copy else raw.astype(np.float64)
+    result = (
+        np.array(raw, dtype=np.float64, copy=True) if copy else raw.astype(np.float64, copy=False)
+    )
     if ndim is not None and result.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {result.shape}")
     if result.ndim < min_ndim:
