@@ -51,6 +51,13 @@ def _show(value: object) -> str:
     return f"{_short.repr(value)} ({type(value).__name__})"
 
 
+def _values(value: object) -> str:
+    """A one-line glimpse of array-like ``value``: its repr, or an array's dtype and shape."""
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype} and shape {value.shape}"
+    return _short.repr(value)
+
+
 def _is_number(value: object) -> TypeGuard[int | float | np.integer[Any] | np.floating[Any]]:
     real = (int, float, np.integer, np.floating)
     return isinstance(value, real) and not isinstance(value, (bool, np.bool_))
@@ -345,11 +352,11 @@ def array(
     kind = raw.dtype.kind
     if kind == "c":
         raise TypeError(
-            f"{name} must hold real numbers, got complex values ({_short.repr(value)}); "
+            f"{name} must hold real numbers, got complex values ({_values(value)}); "
             f"pass {name}.real if you mean the real part"
         )
     if kind == "b":
-        raise TypeError(f"{name} must hold numbers, got booleans ({_short.repr(value)})")
+        raise TypeError(f"{name} must hold numbers, got booleans ({_values(value)})")
     if kind == "O" and raw.size and all(_is_number(v) for v in raw.flat):
         big = [v for v in raw.flat if isinstance(v, int) and abs(v) > 2**1023]
         if big:

@@ -284,10 +284,10 @@ class DecoderOnlyLM(nn.Module):
         self.lm_head = nn.Linear(d_model, vocab_size)
 
     def forward(self, tokens: Tensor) -> Tensor:
-        length = tokens.shape[-1]
+        x = _embed(tokens, self.token_emb, self.pos_emb)  # (batch, length, d)
         # -inf above the diagonal: after the softmax, attention to the future is exactly 0.
-        causal = nn.Transformer.generate_square_subsequent_mask(length, device=tokens.device)
-        h = self.blocks(_embed(tokens, self.token_emb, self.pos_emb), mask=causal, is_causal=True)
+        causal = nn.Transformer.generate_square_subsequent_mask(x.shape[1], device=x.device)
+        h = self.blocks(x, mask=causal, is_causal=True)
         return self.lm_head(h)
 
 
@@ -343,13 +343,10 @@ class EncoderDecoder(nn.Module):
         self.head = nn.Linear(d_model, tgt_vocab)
 
     def forward(self, src: Tensor, tgt: Tensor) -> Tensor:
-        causal = nn.Transformer.generate_square_subsequent_mask(tgt.shape[-1], device=tgt.device)
-        h = self.transformer(
-            _embed(src, self.src_emb, self.src_pos),
-            _embed(tgt, self.tgt_emb, self.tgt_pos),
-            tgt_mask=causal,
-            tgt_is_causal=True,
-        )
+        source = _embed(src, self.src_emb, self.src_pos)
+        target = _embed(tgt, self.tgt_emb, self.tgt_pos)
+        causal = nn.Transformer.generate_square_subsequent_mask(target.shape[1], device=tgt.device)
+        h = self.transformer(source, target, tgt_mask=causal, tgt_is_causal=True)
         return self.head(h)
 
 
