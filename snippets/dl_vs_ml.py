@@ -213,7 +213,7 @@ class TorchMLPClassifier:
                 for idx in shuffled[: len(shuffled) - len(shuffled) % batch].view(-1, batch):
                     loss = nn.functional.cross_entropy(net(inputs[idx]), targets[idx])
                     optimizer.zero_grad()
-                    loss.backward()  # type: ignore[no-untyped-call]
+                    loss.backward()
                     optimizer.step()
                     step += 1
                     if step == self.steps:
