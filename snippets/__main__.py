@@ -38,7 +38,6 @@ import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NoReturn
 
 from rich.console import Console
@@ -334,12 +333,12 @@ def _call_options(example: Example, args: argparse.Namespace) -> dict[str, Any]:
 
 def _check_writable(directory: str) -> None:
     """Refuse a --save place before training: an existing file, or a folder we cannot write."""
-    path = Path(directory)
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"--save: {directory!r} exists and is not a directory")
-    existing = next(p for p in (path, *path.absolute().parents) if p.exists())
-    if not (existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)):
-        raise UsageError(f"--save: cannot write into {str(existing)!r} (permission denied)")
+    from snippets._validate import writable_directory
+
+    try:
+        writable_directory("--save", directory)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:

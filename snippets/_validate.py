@@ -23,9 +23,11 @@ Conventions, the same for every function of the package:
 from __future__ import annotations
 
 import math
+import os
 import reprlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeGuard
 
 import numpy as np
@@ -483,6 +485,28 @@ def sizes(name: str, values: object, minimum_length: int = 1) -> list[int]:
             f"{name} must list at least {minimum_length} positive integers, got {values!r}"
         )
     return [positive_int(f"{name}[{i}]", v) for i, v in enumerate(values)]
+
+
+def writable_directory(name: str, value: object) -> Path:
+    """A folder that exists or can be created, and can be written into; nothing is created.
+
+    Example:
+        >>> writable_directory("save_dir", "/dev/null/model")
+        Traceback (most recent call last):
+        ...
+        ValueError: save_dir: cannot write into '/dev/null' (not a directory)
+    """
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a path, got {_show(value)}")
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{name}: {str(path)!r} exists and is not a directory")
+    existing = next(p for p in (path, *path.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        raise ValueError(f"{name}: cannot write into {str(existing)!r} (not a directory)")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(f"{name}: cannot write into {str(existing)!r} (permission denied)")
+    return path
 
 
 def diverged(loss: float, epoch: int, lr: float) -> float:

@@ -723,6 +723,12 @@ def _is_number(text: str) -> bool:
 # --8<-- [end:deploy]
 
 
+def _check_run_settings(epochs: int, save_dir: str | Path | None) -> None:
+    check.positive_int("epochs", epochs)
+    if save_dir is not None:
+        check.writable_directory("save_dir", save_dir)
+
+
 # --8<-- [start:run_workflow]
 @dataclass(frozen=True, eq=False)
 class WorkflowResult:
@@ -780,7 +786,7 @@ def run_workflow(
         >>> result.steps[-2:], result.test_accesses
         (('test', 'deploy'), ('test',))
     """
-    check.positive_int("epochs", epochs)
+    _check_run_settings(epochs, save_dir)  # before any work: no minutes lost to a bad path
     dev = get_device(device)
     seed_everything(seed)
     start = time.perf_counter()

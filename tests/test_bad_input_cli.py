@@ -6,15 +6,18 @@ with one line (the traceback behind --debug); nothing prints a traceback by acci
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
+from rich.console import Console as RichConsole
 
 from snippets.__main__ import EXAMPLES, MAX_EPOCHS, Example, main
 
@@ -186,6 +189,28 @@ def test_a_diverging_example_is_a_failure_that_says_why(
     monkeypatch.setitem(EXAMPLES, hot.name, hot)
     assert main(["run", "hot", "--epochs", "2", "--device", "cpu"]) == 1
     assert "snippets: failed: ValueError: training diverged" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["run", "tiny-network", "--epochs", "2", "--device", "cpu"], "val accuracy"),  # a bar
+        (["run", "gradient-descent"], "gradient-descent"),  # no progress reports: a pulse
+    ],
+)
+def test_a_terminal_shows_progress(
+    argv: list[str], shown: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen = io.StringIO()
+
+    def console(**options: Any) -> RichConsole:
+        if options.pop("stderr", False):
+            return RichConsole(file=screen, force_terminal=True, width=120)
+        return RichConsole(file=io.StringIO(), **options)
+
+    monkeypatch.setattr("snippets.__main__.Console", console)
+    assert main(argv) == 0
+    assert shown in screen.getvalue()
 
 
 # ---- python -m snippets.figures ---------------------------------------------------------

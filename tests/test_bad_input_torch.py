@@ -167,6 +167,8 @@ CASES: list[Case] = [
     ("tune empty lrs", partial(workflow.tune, WINE, WINE_DATA, lrs=[]), ValueError, "lrs must hold at least one value"),
     ("run_workflow unknown dataset", partial(workflow.run_workflow, "mnist"), ValueError, "name must be one of"),
     ("run_workflow epochs 0", partial(workflow.run_workflow, epochs=0), ValueError, "epochs must be a positive integer"),
+    ("run_workflow save_dir file", partial(workflow.run_workflow, "wine", epochs=1, save_dir=__file__), ValueError, "save_dir: .* exists and is not a directory"),
+    ("run_workflow save_dir int", partial(workflow.run_workflow, "wine", epochs=1, save_dir=3), TypeError, "save_dir must be a path"),
     ("run_workflow seed 2**32", partial(workflow.run_workflow, "wine", epochs=1, seed=2**32), ValueError, "seed must be an integer in"),
     ("load_dataset seed 2**32", partial(dl_vs_ml.load_dataset, "moons", seed=2**32), ValueError, "seed must be an integer in"),
     ("make_model seed -1", partial(dl_vs_ml.make_model, "random_forest", seed=-1), ValueError, "seed must be an integer in"),
