@@ -13,7 +13,14 @@ It returns an object with ``to_dict()``, a dataclass, or a mapping. ``progress``
 accepted, is called as ``progress(done, total, label)``. An option the function does not
 accept (``--epochs`` for an example that does not train) is refused with exit code 2.
 
-Invalid arguments exit with code 2 and one line on stderr, never a traceback.
+Exit codes tell the truth:
+
+* 2, one line on stderr: a usage error, found before any work starts (a bad flag or
+  value, an unknown example, a device that is not here, a ``--save`` place that cannot
+  be written, a model or CSV file that ``predict`` cannot use);
+* 1, one line on stderr: the work itself failed (training that diverged, a bug); add
+  ``--debug`` to see the traceback;
+* 130 on Ctrl-C; 141 (as for SIGPIPE) when stdout is closed early, as by ``| head``.
 """
 
 from __future__ import annotations
@@ -21,11 +28,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib
+import importlib.metadata
 import inspect
 import json
 import math
+import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -34,7 +44,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+MAX_EPOCHS = 10_000
+"""The largest ``--epochs``: the slowest example needs about 25 minutes for it on one CPU core."""
+SEED_MAX = 2**32 - 1
+"""The largest ``--seed``: what NumPy and scikit-learn accept."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +65,7 @@ class Example:
 
     def load(self) -> Callable[..., Any]:
         module_name, _, function = self.target.partition(":")
-        return getattr(importlib.import_module(module_name), function)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module_name), function)
 
 
 # --8<-- [start:registry]
@@ -87,14 +104,15 @@ def run_neuron(seed: int = 0, device: str | None = None) -> dict[str, Any]:
     from snippets.neuron import neuron, torch_neuron
 
     dev = get_device(device)
+    dtype = torch_dtype(dev)
     rng = np.random.default_rng(seed)
     x, w, b = rng.normal(size=3), rng.normal(size=3), float(rng.normal())
     outputs = {}
     differences = []
     for activation in ("identity", "sigmoid", "tanh", "relu"):
         y_numpy = neuron(x, w, b, activation)
-        model = torch_neuron(w, b, activation).to(dev)
-        y_torch = model(torch.from_numpy(x).to(dev)).item()
+        model = torch_neuron(w, b, activation).to(dev, dtype)
+        y_torch = model(torch.from_numpy(x).to(dev, dtype)).item()
         outputs[activation] = y_numpy
         differences.append(abs(y_numpy - y_torch))
     return {
@@ -104,7 +122,22 @@ def run_neuron(seed: int = 0, device: str | None = None) -> dict[str, Any]:
         "outputs": outputs,
         "max_abs_difference": max(differences),
         "device": str(dev),
+        "torch_dtype": str(dtype).removeprefix("torch."),
     }
+
+
+def torch_dtype(device: Any) -> Any:
+    """float64 for the ``neuron`` example's exact comparison, but float32 on Apple's MPS,
+    which has no float64 (the difference from NumPy is then about 1e-7, not 1e-16).
+
+    Example:
+        >>> import torch
+        >>> torch_dtype(torch.device("cpu")), torch_dtype(torch.device("mps"))
+        (torch.float64, torch.float32)
+    """
+    import torch
+
+    return torch.float32 if torch.device(device).type == "mps" else torch.float64
 
 
 def run_backprop_xor(epochs: int = 2000, seed: int = 0) -> dict[str, Any]:
@@ -202,7 +235,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _int_at_least(minimum: int) -> Callable[[str], int]:
+def _int_at_least(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -210,27 +243,47 @@ def _int_at_least(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be <= {maximum}, got {value}")
         return value
 
     return parse
 
 
+def _version() -> str:
+    try:
+        return importlib.metadata.version("dl-day-one-snippets")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``snippets`` argument parser (``list``, ``run NAME``, ``predict DIR [CSV]``)."""
     parser = _Parser(prog="snippets", description="Run the course's examples.")
+    parser.add_argument("--version", action="version", version=f"snippets {_version()}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback when an example fails"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("list", help="list the examples")
     run = sub.add_parser("run", help="run one example")
     run.add_argument("name", help="example name (see `snippets list`)")
     run.add_argument("--device", help="cpu, cuda, cuda:N or mps (default: the best available)")
     run.add_argument(
-        "--epochs", type=_int_at_least(1), help="training epochs (a cap for workflows)"
+        "--epochs",
+        type=_int_at_least(1, MAX_EPOCHS),
+        help=f"training epochs, at most {MAX_EPOCHS:,} (a cap for workflows)",
     )
-    run.add_argument("--seed", type=_int_at_least(0), default=0, help="random seed (default 0)")
+    run.add_argument(
+        "--seed",
+        type=_int_at_least(0, SEED_MAX),
+        default=0,
+        help=f"random seed, 0 to {SEED_MAX} (default 0)",
+    )
     run.add_argument("--save", metavar="DIR", help="save the trained model here (workflows)")
     run.add_argument(
         "--threads",
-        type=_int_at_least(1),
+        type=_int_at_least(1, 1024),
         default=1,
         help="CPU threads for PyTorch (default 1: the fastest for these small models)",
     )
@@ -239,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("model_dir", help="directory written by `snippets run ... --save DIR`")
     predict.add_argument("csv", nargs="?", default="-", help="CSV of inputs (default: stdin)")
     predict.add_argument("--json", action="store_true", help="print a JSON list")
+    for command in (run, predict):  # --debug after the command, too
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     return parser
 
 
@@ -265,12 +320,25 @@ def _call_options(example: Example, args: argparse.Namespace) -> dict[str, Any]:
     for flag, key in (("epochs", "epochs"), ("save", "save_dir"), ("device", "device")):
         value = getattr(args, flag)
         if value is not None and key not in accepted:
-            raise UsageError(f"example {example.name!r} does not take --{flag}")
+            why = " (it runs on the CPU only)" if flag == "device" else ""
+            raise UsageError(f"example {example.name!r} does not take --{flag}{why}")
         if value is not None:
             options[key] = value
     if "device" in accepted and "device" not in options:
         options["device"] = None  # let snippets.device decide (SNIPPETS_DEVICE or hardware)
+    if "save_dir" in options:
+        _check_writable(options["save_dir"])
     return {k: v for k, v in options.items() if k in accepted}
+
+
+def _check_writable(directory: str) -> None:
+    """Refuse a --save place before training: an existing file, or a folder we cannot write."""
+    from snippets._validate import writable_directory
+
+    try:
+        writable_directory("--save", directory)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -279,24 +347,25 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     example = EXAMPLES[args.name]
     function = example.load()
     options = {**example.kwargs, **_call_options(example, args)}
-    device = "cpu"
-    if "device" in options:
-        from snippets.device import get_device
+    from snippets.device import get_device
 
-        try:  # validate before any work starts; pass on the resolved name
-            device = str(get_device(options["device"]))
-        except ValueError as error:
-            raise UsageError(str(error).replace("preferred: ", "--device: ", 1)) from None
-        options["device"] = device
+    try:  # validate before any work starts (SNIPPETS_DEVICE too, for every example)
+        device = str(get_device(options.get("device")))
+    except ValueError as error:
+        raise UsageError(str(error).replace("preferred: ", "--device: ", 1)) from None
+    if "device" in options:
+        options["device"] = device  # pass on the resolved name
+    else:
+        device = "cpu"  # a NumPy or CPU-only example
     import torch
 
     # Small models gain nothing from several threads, and lose a lot on a busy machine:
     # measured by benchmarks/bench_cli.py, up to ten times slower with two threads.
     torch.set_num_threads(args.threads)
     start = time.perf_counter()
-    if args.json or "progress" not in inspect.signature(function).parameters:
+    if args.json or not err.is_terminal:
         result = function(**options)
-    else:
+    else:  # a bar where the example reports progress, else a pulse and the elapsed time
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), TextColumn("{task.fields[label]}"))  # fmt: skip
         with Progress(*columns, console=err, transient=True) as bar:
@@ -305,7 +374,9 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
             def progress(done: int, total: int, label: str) -> None:
                 bar.update(task, completed=done, total=total, label=label)
 
-            result = function(**options, progress=progress)
+            if "progress" in inspect.signature(function).parameters:
+                options["progress"] = progress
+            result = function(**options)
     seconds = time.perf_counter() - start
     payload = {
         "example": example.name,
@@ -338,12 +409,14 @@ def _cell(value: Any) -> str:
 def _predict(args: argparse.Namespace, out: Console) -> int:
     from snippets.workflow import load_predictor, read_csv_rows
 
-    predictor = load_predictor(args.model_dir)
-    try:
+    try:  # the model, the CSV and their fit are all the user's input: usage errors
+        predictor = load_predictor(args.model_dir)
         rows = read_csv_rows(sys.stdin if args.csv == "-" else args.csv)
+        labels = predictor.labels(rows)
     except OSError as error:
         raise UsageError(f"cannot read {args.csv!r}: {error.strerror}") from None
-    labels = predictor.labels(rows)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     if args.json:
         print(json.dumps(labels))  # plain print: no colours or line wrapping
     else:
@@ -363,7 +436,8 @@ def _list(out: Console) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m snippets`` and of the ``snippets`` console script.
 
-    Returns the exit status: 0 on success, 2 for invalid arguments (one line on stderr).
+    Returns the exit status: 0 on success, 2 for a usage error, 1 when the work itself
+    fails (see the module's docstring); each with one line on stderr.
 
     Example:
         >>> main(["run", "no-such-example"])
@@ -371,6 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     out = Console(soft_wrap=True)
     err = Console(stderr=True)
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(argv)
         if args.command == "run":
@@ -378,13 +453,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "predict":
             return _predict(args, out)
         return _list(out)
-    except (UsageError, ValueError, TypeError) as error:
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        print(f"snippets: error: {message}", file=sys.stderr)
+    except UsageError as error:
+        print(f"snippets: error: {_first_line(error)}", file=sys.stderr)
         return EXIT_USAGE
+    except SystemExit as exit_:  # --help and --version print, then exit 0
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         print("snippets: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that flushing at exit cannot fail again
+        return EXIT_BROKEN_PIPE
+    except Exception as error:  # the work failed: not a usage error
+        if debug:
+            traceback.print_exc()
+        hint = "" if debug else " (rerun with --debug for the traceback)"
+        print(f"snippets: failed: {type(error).__name__}: {_first_line(error)}{hint}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_FAILURE
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 if __name__ == "__main__":

@@ -20,31 +20,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from snippets import _validate as check
+
 FloatArray = NDArray[np.float64]
-
-
-def _as_finite(name: str, value: ArrayLike) -> FloatArray:
-    """Convert ``value`` to a float64 array, refusing what is not a finite real number."""
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"{name} must be an array of real numbers, got {type(value).__name__}: {error}"
-        ) from None
-    if not np.all(np.isfinite(array)):
-        where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise ValueError(
-            f"{name} must contain only finite numbers, got {array[where]} at index {where}"
-        )
-    return array
-
-
-def _as_finite_scalar(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
 
 
 # --8<-- [start:identity]
@@ -55,7 +33,7 @@ def identity(x: ArrayLike) -> FloatArray:
         >>> identity([-2.0, 3.0])
         array([-2.,  3.])
     """
-    return np.array(_as_finite("x", x), dtype=np.float64)  # a copy, like every other function
+    return check.array("x", x, copy=True)  # a copy, like every other function
 
 
 def identity_grad(x: ArrayLike) -> FloatArray:
@@ -65,7 +43,7 @@ def identity_grad(x: ArrayLike) -> FloatArray:
         >>> identity_grad([-2.0, 3.0])
         array([1., 1.])
     """
-    return np.ones_like(_as_finite("x", x))
+    return np.ones_like(check.array("x", x))
 
 
 # --8<-- [end:identity]
@@ -82,7 +60,7 @@ def sigmoid(x: ArrayLike) -> FloatArray:
         >>> sigmoid([-1e4, 0.0, 1e4])
         array([0. , 0.5, 1. ])
     """
-    x = _as_finite("x", x)
+    x = check.array("x", x)
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -97,7 +75,7 @@ def sigmoid_grad(x: ArrayLike) -> FloatArray:
         >>> sigmoid_grad([0.0])
         array([0.25])
     """
-    x = _as_finite("x", x)
+    x = check.array("x", x)
     return sigmoid(x) * sigmoid(-x)
 
 
@@ -112,7 +90,7 @@ def tanh(x: ArrayLike) -> FloatArray:
         >>> tanh([0.0])
         array([0.])
     """
-    return np.tanh(_as_finite("x", x))
+    return np.tanh(check.array("x", x))
 
 
 def tanh_grad(x: ArrayLike) -> FloatArray:
@@ -125,7 +103,7 @@ def tanh_grad(x: ArrayLike) -> FloatArray:
         >>> tanh_grad([0.0])
         array([1.])
     """
-    e = np.exp(-2.0 * np.abs(_as_finite("x", x)))  # in (0, 1]: never overflows
+    e = np.exp(-2.0 * np.abs(check.array("x", x)))  # in (0, 1]: never overflows
     # Near x = 0 rounding can put the quotient one unit above 1, which the true value never is.
     return np.minimum(4.0 * e / (1.0 + e) ** 2, 1.0)
 
@@ -141,7 +119,7 @@ def relu(x: ArrayLike) -> FloatArray:
         >>> relu([-2.0, 0.0, 3.0])
         array([0., 0., 3.])
     """
-    return np.maximum(_as_finite("x", x), 0.0)
+    return np.maximum(check.array("x", x), 0.0)
 
 
 def relu_grad(x: ArrayLike) -> FloatArray:
@@ -153,7 +131,7 @@ def relu_grad(x: ArrayLike) -> FloatArray:
         >>> relu_grad([-2.0, 0.0, 3.0])
         array([0., 0., 1.])
     """
-    return (_as_finite("x", x) > 0).astype(np.float64)
+    return (check.array("x", x) > 0).astype(np.float64)
 
 
 # --8<-- [end:relu]
@@ -167,8 +145,7 @@ def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> FloatArray:
         >>> leaky_relu([-2.0, 3.0])
         array([-0.02,  3.  ])
     """
-    slope = _as_finite_scalar("negative_slope", negative_slope)
-    x = _as_finite("x", x)
+    x, slope = check.array("x", x), check.number("negative_slope", negative_slope)
     return np.where(x > 0, x, slope * x)
 
 
@@ -179,8 +156,8 @@ def leaky_relu_grad(x: ArrayLike, negative_slope: float = 0.01) -> FloatArray:
         >>> leaky_relu_grad([-2.0, 0.0, 3.0])
         array([0.01, 0.01, 1.  ])
     """
-    slope = _as_finite_scalar("negative_slope", negative_slope)
-    return np.where(_as_finite("x", x) > 0, 1.0, slope)
+    x, slope = check.array("x", x), check.number("negative_slope", negative_slope)
+    return np.where(x > 0, 1.0, slope)
 
 
 # --8<-- [end:leaky_relu]
@@ -194,8 +171,7 @@ def elu(x: ArrayLike, alpha: float = 1.0) -> FloatArray:
         >>> elu([-1e4, 0.0, 2.0])
         array([-1.,  0.,  2.])
     """
-    a = _as_finite_scalar("alpha", alpha)
-    x = _as_finite("x", x)
+    x, a = check.array("x", x), check.number("alpha", alpha)
     # expm1 keeps precision near 0; min(x, 0) stops exp overflowing on the branch np.where drops.
     return np.where(x > 0, x, a * np.expm1(np.minimum(x, 0.0)))
 
@@ -207,8 +183,7 @@ def elu_grad(x: ArrayLike, alpha: float = 1.0) -> FloatArray:
         >>> elu_grad([0.0, 2.0])
         array([1., 1.])
     """
-    a = _as_finite_scalar("alpha", alpha)
-    x = _as_finite("x", x)
+    x, a = check.array("x", x), check.number("alpha", alpha)
     return np.where(x > 0, 1.0, a * np.exp(np.minimum(x, 0.0)))
 
 
@@ -233,7 +208,7 @@ def gelu(x: ArrayLike) -> FloatArray:
         >>> gelu([0.0, 1.0]).round(6)
         array([0.      , 0.841345])
     """
-    x = _as_finite("x", x)
+    x = check.array("x", x)
     return x * _normal_cdf(x)
 
 
@@ -244,7 +219,7 @@ def gelu_grad(x: ArrayLike) -> FloatArray:
         >>> gelu_grad([0.0])
         array([0.5])
     """
-    x = _as_finite("x", x)
+    x = check.array("x", x)
     density = np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
     return _normal_cdf(x) + x * density
 
@@ -252,14 +227,10 @@ def gelu_grad(x: ArrayLike) -> FloatArray:
 # --8<-- [end:gelu]
 
 
-def _check_axis(axis: int, ndim: int) -> int:
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"axis must be an integer, got {type(axis).__name__}: {axis!r}")
-    if not -ndim <= axis < ndim:
-        raise ValueError(
-            f"axis must be in [{-ndim}, {ndim - 1}] for x with {ndim} dims, got {axis}"
-        )
-    return int(axis)
+def _logits(x: ArrayLike, axis: int) -> tuple[FloatArray, int]:
+    """Non-empty finite logits of at least one dimension, and a valid axis of them."""
+    x_arr = check.array("x", x, min_ndim=1, non_empty=True)
+    return x_arr, check.integer("axis", axis, low=-x_arr.ndim, high=x_arr.ndim - 1)
 
 
 # --8<-- [start:softmax]
@@ -277,10 +248,7 @@ def softmax(x: ArrayLike, axis: int = -1) -> FloatArray:
         >>> softmax([1000.0, 1000.0, -1000.0])
         array([0.5, 0.5, 0. ])
     """
-    x = _as_finite("x", x)
-    if x.ndim == 0:
-        raise ValueError("x must have at least one dimension (the classes), got a scalar")
-    axis = _check_axis(axis, x.ndim)
+    x, axis = _logits(x, axis)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return np.asarray(e / e.sum(axis=axis, keepdims=True), dtype=np.float64)
 
@@ -304,10 +272,8 @@ def softmax_jvp(x: ArrayLike, v: ArrayLike, axis: int = -1) -> FloatArray:
         >>> softmax_jvp([0.0, 0.0], [1.0, 0.0])
         array([ 0.25, -0.25])
     """
-    s = softmax(x, axis)
-    v_arr = _as_finite("v", v)
-    if v_arr.shape != s.shape:
-        raise ValueError(f"v must have the shape of x {s.shape}, got {v_arr.shape}")
+    x_arr, v_arr = check.same_shape("x", x, "v", v)
+    s = softmax(x_arr, axis)
     return np.asarray(s * (v_arr - (s * v_arr).sum(axis=axis, keepdims=True)), dtype=np.float64)
 
 
@@ -332,6 +298,7 @@ _ACTIVATIONS: dict[str, Activation] = {
     "gelu": Activation(gelu, gelu_grad),
 }
 ACTIVATION_NAMES: tuple[str, ...] = tuple(_ACTIVATIONS)
+_SOFTMAX_HINT = " (softmax is not element-wise: use softmax and softmax_jvp)"
 
 
 def get_activation(name: str) -> Activation:
@@ -351,17 +318,7 @@ def get_activation(name: str) -> Activation:
         >>> phi([0.0]), dphi([0.0])
         (array([0.]), array([1.]))
     """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {type(name).__name__}: {name!r}")
-    if name not in _ACTIVATIONS:
-        hint = (
-            " (softmax is not element-wise: use softmax and softmax_jvp)"
-            if name == "softmax"
-            else ""
-        )
-        raise ValueError(
-            f"unknown activation {name!r}: name must be one of {list(ACTIVATION_NAMES)}{hint}"
-        )
+    check.choice("name", name, ACTIVATION_NAMES, _SOFTMAX_HINT if name == "softmax" else "")
     return _ACTIVATIONS[name]
 
 

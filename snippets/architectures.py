@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 import torch
 from torch import Tensor, nn
 
+from snippets import _validate as check
+
 
 # --8<-- [start:count_parameters]
 def count_parameters(model: nn.Module, *, trainable_only: bool = False) -> int:
@@ -48,17 +50,6 @@ def count_parameters(model: nn.Module, *, trainable_only: bool = False) -> int:
 # --8<-- [end:count_parameters]
 
 
-def _check_sizes(name: str, sizes: Sequence[int], minimum_length: int = 1) -> list[int]:
-    values = list(sizes)
-    if len(values) < minimum_length or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values
-    ):
-        raise ValueError(
-            f"{name} must be at least {minimum_length} positive integer(s), got {sizes!r}"
-        )
-    return values
-
-
 # --8<-- [start:mlp]
 class MLP(nn.Module):
     """Dense (fully connected) network: Linear, ReLU, Linear, ReLU, ..., Linear.
@@ -76,17 +67,27 @@ class MLP(nn.Module):
 
     def __init__(self, sizes: Sequence[int] = (64, 32, 10)) -> None:
         super().__init__()
-        widths = _check_sizes("sizes", sizes, minimum_length=2)
+        widths = check.sizes("sizes", sizes, minimum_length=2)
         layers: list[nn.Module] = []
         for n_in, n_out in itertools.pairwise(widths):
             layers += [nn.Linear(n_in, n_out), nn.ReLU()]
         self.net = nn.Sequential(*layers[:-1])  # no ReLU after the output layer
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.net(x)  # type: ignore[no-any-return]
+        return self.net(x)
 
 
 # --8<-- [end:mlp]
+
+
+def _cnn_channels(image_size: int, n_classes: int, channels: Sequence[int]) -> list[int]:
+    check.positive_ints(image_size=image_size, n_classes=n_classes)
+    if image_size % 4:
+        raise ValueError(f"image_size must be divisible by 4, got {image_size}")
+    widths = check.sizes("channels", channels, minimum_length=2)
+    if len(widths) != 2:
+        raise ValueError(f"channels must be two widths (c1, c2), got {channels!r}")
+    return widths
 
 
 # --8<-- [start:cnn]
@@ -111,10 +112,7 @@ class CNN(nn.Module):
         self, image_size: int = 8, n_classes: int = 10, channels: tuple[int, int] = (8, 16)
     ) -> None:
         super().__init__()
-        _check_sizes("image_size, n_classes", (image_size, n_classes))
-        c1, c2 = _check_sizes("channels", channels, minimum_length=2)
-        if image_size % 4:
-            raise ValueError(f"image_size must be divisible by 4, got {image_size}")
+        c1, c2 = _cnn_channels(image_size, n_classes, channels)
         self.features = nn.Sequential(
             nn.Conv2d(1, c1, kernel_size=3, padding=1),  # (B, 1, H, W) -> (B, c1, H, W)
             nn.ReLU(),
@@ -126,7 +124,7 @@ class CNN(nn.Module):
         self.classifier = nn.Linear(c2 * (image_size // 4) ** 2, n_classes)
 
     def forward(self, images: Tensor) -> Tensor:
-        return self.classifier(self.features(images).flatten(start_dim=1))  # type: ignore[no-any-return]
+        return self.classifier(self.features(images).flatten(start_dim=1))
 
 
 # --8<-- [end:cnn]
@@ -159,36 +157,40 @@ class RecurrentClassifier(nn.Module):
         self, kind: str = "lstm", input_size: int = 8, hidden_size: int = 16, n_classes: int = 10
     ) -> None:
         super().__init__()
-        if kind not in RECURRENT_KINDS:
-            raise ValueError(f"kind must be one of {sorted(RECURRENT_KINDS)}, got {kind!r}")
-        _check_sizes("input_size, hidden_size, n_classes", (input_size, hidden_size, n_classes))
-        self.rnn = RECURRENT_KINDS[kind](input_size, hidden_size, batch_first=True)
+        check.positive_ints(input_size=input_size, hidden_size=hidden_size, n_classes=n_classes)
+        self.rnn = RECURRENT_KINDS[check.choice("kind", kind, RECURRENT_KINDS)](
+            input_size, hidden_size, batch_first=True
+        )
         self.head = nn.Linear(hidden_size, n_classes)
 
     def forward(self, sequences: Tensor) -> Tensor:
         outputs, _ = self.rnn(sequences)  # outputs: (batch, time, hidden), one h_t per step
-        return self.head(outputs[:, -1])  # type: ignore[no-any-return]
+        return self.head(outputs[:, -1])
 
 
 # --8<-- [end:recurrent]
 
 
 def _tokens_and_positions(
-    vocab_size: int, max_len: int, d_model: int
+    vocab_size: int, max_len: int, d_model: int, n_heads: int, n_layers: int
 ) -> tuple[nn.Embedding, nn.Embedding]:
-    _check_sizes("vocab_size, max_len, d_model", (vocab_size, max_len, d_model))
+    """The token and position tables, once every size of the transformer is checked."""
+    check.positive_ints(
+        vocab_size=vocab_size, max_len=max_len, d_model=d_model, n_heads=n_heads, n_layers=n_layers
+    )
+    if d_model % n_heads:
+        raise ValueError(
+            f"n_heads must divide d_model (each head gets d_model / n_heads dimensions), "
+            f"got d_model={d_model} and n_heads={n_heads}"
+        )
     return nn.Embedding(vocab_size, d_model), nn.Embedding(max_len, d_model)
 
 
 def _embed(tokens: Tensor, token_emb: nn.Embedding, pos_emb: nn.Embedding) -> Tensor:
-    if tokens.ndim != 2 or tokens.shape[1] > pos_emb.num_embeddings:
-        raise ValueError(
-            f"tokens must have shape (batch, length) with length <= {pos_emb.num_embeddings}, "
-            f"got {tuple(tokens.shape)}"
-        )
+    check.token_ids("tokens", tokens, token_emb.num_embeddings, pos_emb.num_embeddings)
     positions = torch.arange(tokens.shape[1], device=tokens.device)
     # Attention ignores order; a learned vector per position puts order back in.
-    return token_emb(tokens) + pos_emb(positions)  # type: ignore[no-any-return]
+    return token_emb(tokens) + pos_emb(positions)
 
 
 def _encoder_layer(d_model: int, n_heads: int) -> nn.TransformerEncoderLayer:
@@ -226,7 +228,9 @@ class TransformerEncoderClassifier(nn.Module):
         max_len: int = 32,
     ) -> None:
         super().__init__()
-        self.token_emb, self.pos_emb = _tokens_and_positions(vocab_size, max_len, d_model)
+        self.token_emb, self.pos_emb = _tokens_and_positions(
+            vocab_size, max_len, d_model, n_heads, n_layers
+        )
         self.encoder = nn.TransformerEncoder(
             _encoder_layer(d_model, n_heads), n_layers, enable_nested_tensor=False
         )
@@ -234,7 +238,7 @@ class TransformerEncoderClassifier(nn.Module):
 
     def forward(self, tokens: Tensor) -> Tensor:
         h = self.encoder(_embed(tokens, self.token_emb, self.pos_emb))  # (batch, length, d)
-        return self.head(h.mean(dim=1))  # type: ignore[no-any-return]
+        return self.head(h.mean(dim=1))
 
 
 # --8<-- [end:transformer_encoder]
@@ -271,18 +275,20 @@ class DecoderOnlyLM(nn.Module):
         max_len: int = 32,
     ) -> None:
         super().__init__()
-        self.token_emb, self.pos_emb = _tokens_and_positions(vocab_size, max_len, d_model)
+        self.token_emb, self.pos_emb = _tokens_and_positions(
+            vocab_size, max_len, d_model, n_heads, n_layers
+        )
         self.blocks = nn.TransformerEncoder(
             _encoder_layer(d_model, n_heads), n_layers, enable_nested_tensor=False
         )
         self.lm_head = nn.Linear(d_model, vocab_size)
 
     def forward(self, tokens: Tensor) -> Tensor:
-        length = tokens.shape[-1]
+        x = _embed(tokens, self.token_emb, self.pos_emb)  # (batch, length, d)
         # -inf above the diagonal: after the softmax, attention to the future is exactly 0.
-        causal = nn.Transformer.generate_square_subsequent_mask(length, device=tokens.device)
-        h = self.blocks(_embed(tokens, self.token_emb, self.pos_emb), mask=causal, is_causal=True)
-        return self.lm_head(h)  # type: ignore[no-any-return]
+        causal = nn.Transformer.generate_square_subsequent_mask(x.shape[1], device=x.device)
+        h = self.blocks(x, mask=causal, is_causal=True)
+        return self.lm_head(h)
 
 
 # --8<-- [end:decoder_only]
@@ -319,8 +325,12 @@ class EncoderDecoder(nn.Module):
         max_len: int = 32,
     ) -> None:
         super().__init__()
-        self.src_emb, self.src_pos = _tokens_and_positions(src_vocab, max_len, d_model)
-        self.tgt_emb, self.tgt_pos = _tokens_and_positions(tgt_vocab, max_len, d_model)
+        self.src_emb, self.src_pos = _tokens_and_positions(
+            src_vocab, max_len, d_model, n_heads, n_layers
+        )
+        self.tgt_emb, self.tgt_pos = _tokens_and_positions(
+            tgt_vocab, max_len, d_model, n_heads, n_layers
+        )
         self.transformer = nn.Transformer(
             d_model,
             n_heads,
@@ -333,14 +343,11 @@ class EncoderDecoder(nn.Module):
         self.head = nn.Linear(d_model, tgt_vocab)
 
     def forward(self, src: Tensor, tgt: Tensor) -> Tensor:
-        causal = nn.Transformer.generate_square_subsequent_mask(tgt.shape[-1], device=tgt.device)
-        h = self.transformer(
-            _embed(src, self.src_emb, self.src_pos),
-            _embed(tgt, self.tgt_emb, self.tgt_pos),
-            tgt_mask=causal,
-            tgt_is_causal=True,
-        )
-        return self.head(h)  # type: ignore[no-any-return]
+        source = _embed(src, self.src_emb, self.src_pos)
+        target = _embed(tgt, self.tgt_emb, self.tgt_pos)
+        causal = nn.Transformer.generate_square_subsequent_mask(target.shape[1], device=tgt.device)
+        h = self.transformer(source, target, tgt_mask=causal, tgt_is_causal=True)
+        return self.head(h)
 
 
 # --8<-- [end:encoder_decoder]
@@ -365,12 +372,12 @@ class Autoencoder(nn.Module):
 
     def __init__(self, n_features: int = 64, code_size: int = 4, hidden: int = 32) -> None:
         super().__init__()
-        _check_sizes("n_features, code_size, hidden", (n_features, code_size, hidden))
+        check.positive_ints(n_features=n_features, code_size=code_size, hidden=hidden)
         self.encoder = MLP((n_features, hidden, code_size))
         self.decoder = MLP((code_size, hidden, n_features))
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.decoder(self.encoder(x))  # type: ignore[no-any-return]
+        return self.decoder(self.encoder(x))
 
 
 # --8<-- [end:autoencoder]
@@ -398,7 +405,7 @@ class VAE(nn.Module):
 
     def __init__(self, n_features: int = 64, latent_size: int = 2, hidden: int = 32) -> None:
         super().__init__()
-        _check_sizes("n_features, latent_size, hidden", (n_features, latent_size, hidden))
+        check.positive_ints(n_features=n_features, latent_size=latent_size, hidden=hidden)
         self.encoder = nn.Sequential(nn.Linear(n_features, hidden), nn.ReLU())
         self.to_mu = nn.Linear(hidden, latent_size)
         self.to_log_var = nn.Linear(hidden, latent_size)  # log sigma^2: any real number is valid
@@ -427,6 +434,7 @@ def vae_kl_divergence(mu: Tensor, log_var: Tensor) -> Tensor:
         >>> float(vae_kl_divergence(torch.zeros(3, 2), torch.zeros(3, 2)))  # q equals the prior
         0.0
     """
+    check.tensors(mu=mu, log_var=log_var)
     if mu.shape != log_var.shape:
         raise ValueError(
             f"mu and log_var must have the same shape, got {tuple(mu.shape)} and "
@@ -450,11 +458,12 @@ class Generator(nn.Module):
 
     def __init__(self, latent_size: int = 8, n_features: int = 64, hidden: int = 32) -> None:
         super().__init__()
+        check.positive_ints(latent_size=latent_size, n_features=n_features, hidden=hidden)
         self.latent_size = latent_size
         self.net = nn.Sequential(MLP((latent_size, hidden, n_features)), nn.Tanh())
 
     def forward(self, z: Tensor) -> Tensor:
-        return self.net(z)  # type: ignore[no-any-return]
+        return self.net(z)
 
 
 class Discriminator(nn.Module):
@@ -467,10 +476,11 @@ class Discriminator(nn.Module):
 
     def __init__(self, n_features: int = 64, hidden: int = 32) -> None:
         super().__init__()
+        check.positive_ints(n_features=n_features, hidden=hidden)
         self.net = MLP((n_features, hidden, 1))
 
     def forward(self, x: Tensor) -> Tensor:
-        return self.net(x)  # type: ignore[no-any-return]
+        return self.net(x)
 
 
 def gan_losses(real_logits: Tensor, fake_logits: Tensor) -> tuple[Tensor, Tensor]:
@@ -487,6 +497,7 @@ def gan_losses(real_logits: Tensor, fake_logits: Tensor) -> tuple[Tensor, Tensor
         >>> round(float(d_loss), 4), round(float(g_loss), 4)  # coin flip: 2 ln 2, ln 2
         (1.3863, 0.6931)
     """
+    check.tensors(real_logits=real_logits, fake_logits=fake_logits)
     ones, zeros = torch.ones_like(real_logits), torch.zeros_like(fake_logits)
     d_loss = nn.functional.binary_cross_entropy_with_logits(
         real_logits, ones
@@ -516,11 +527,6 @@ ARCHITECTURES: dict[str, Callable[[], nn.Module]] = {
 }
 
 
-def _check_name(name: str) -> None:
-    if name not in ARCHITECTURES:
-        raise ValueError(f"name must be one of {sorted(ARCHITECTURES)}, got {name!r}")
-
-
 def build(name: str) -> nn.Module:
     """Build the default-sized architecture called ``name`` (a key of ``ARCHITECTURES``).
 
@@ -531,8 +537,7 @@ def build(name: str) -> nn.Module:
         >>> type(build("lstm").rnn).__name__
         'LSTM'
     """
-    _check_name(name)
-    return ARCHITECTURES[name]()
+    return ARCHITECTURES[check.choice("name", name, ARCHITECTURES)]()
 
 
 def example_input(name: str, batch_size: int = 4) -> tuple[Tensor, ...]:
@@ -549,8 +554,8 @@ def example_input(name: str, batch_size: int = 4) -> tuple[Tensor, ...]:
         >>> source.shape, target.shape
         (torch.Size([2, 12]), torch.Size([2, 7]))
     """
-    _check_name(name)
-    _check_sizes("batch_size", (batch_size,))
+    check.choice("name", name, ARCHITECTURES)
+    check.positive_int("batch_size", batch_size)
     g = torch.Generator().manual_seed(0)
     if name == "cnn":
         return (torch.randn(batch_size, 1, 8, 8, generator=g),)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from snippets import _validate as check
 from snippets.activations import ACTIVATION_NAMES, get_activation, softmax, softmax_jvp
 from snippets.losses import (
     binary_cross_entropy_with_logits,
@@ -47,22 +48,8 @@ LAYER_ACTIVATIONS: tuple[str, ...] = (*ACTIVATION_NAMES, "softmax")
 
 
 def _as_matrix(name: str, value: ArrayLike, ndim: int) -> FloatArray:
-    """A float64 copy of ``value`` with ``ndim`` dimensions and finite entries, or an error."""
-    try:
-        array = np.array(value, dtype=np.float64)  # a copy: the network owns its parameters
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be an array of real numbers: {error}") from None
-    if array.ndim != ndim or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty {ndim}-D array, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers")
-    return array
-
-
-def _check_activation(name: str, value: object) -> str:
-    if not isinstance(value, str) or value not in LAYER_ACTIVATIONS:
-        raise ValueError(f"{name} must be one of {list(LAYER_ACTIVATIONS)}, got {value!r}")
-    return value
+    """A float64 copy (the network owns its parameters), non-empty, finite, ``ndim``-D."""
+    return check.array(name, value, ndim=ndim, non_empty=True, copy=True)
 
 
 # --8<-- [start:activation_step]
@@ -88,6 +75,7 @@ def activate_backward(name: str, z: FloatArray, grad_a: FloatArray) -> FloatArra
         >>> activate_backward("identity", np.array([[3.0]]), np.array([[2.0]]))
         array([[2.]])
     """
+    z, grad_a = check.same_shape("z", z, "grad_a", grad_a)
     if name == "softmax":
         return softmax_jvp(z, grad_a, axis=-1)
     return grad_a * get_activation(name).gradient(z)
@@ -123,6 +111,8 @@ class MLP:
         biases: Sequence[ArrayLike],
         activations: str | Sequence[str],
     ) -> None:
+        if not (isinstance(weights, Sequence) and isinstance(biases, Sequence)):
+            raise TypeError(f"weights and biases must be lists of arrays, got {weights!r}")
         if len(weights) == 0 or len(weights) != len(biases):
             raise ValueError(
                 "weights and biases must hold one array per layer (at least one), got "
@@ -134,7 +124,7 @@ class MLP:
                 f"activations must name one activation per layer ({len(weights)}), "
                 f"got {len(names)}: {list(names)!r}"
             )
-        self.activations = [_check_activation(f"activations[{i}]", n) for i, n in enumerate(names)]
+        self.activations = check.strings("activations", names, LAYER_ACTIVATIONS)
         self.weights = [_as_matrix(f"weights[{i}]", w, 2) for i, w in enumerate(weights)]
         self.biases = [_as_matrix(f"biases[{i}]", b, 1) for i, b in enumerate(biases)]
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
@@ -170,15 +160,7 @@ class MLP:
             >>> MLP.from_seed([3, 4, 2], ["tanh", "identity"]).layer_sizes
             [3, 4, 2]
         """
-        sizes = list(layer_sizes)
-        if len(sizes) < 2 or not all(
-            isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes
-        ):
-            raise ValueError(
-                f"layer_sizes must list at least 2 positive integers, got {layer_sizes!r}"
-            )
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        sizes, seed = check.sizes("layer_sizes", layer_sizes, 2), check.seed(seed)
         rng = np.random.default_rng(seed)
         weights, biases = [], []
         for n_in, n_out in itertools.pairwise(sizes):
@@ -209,11 +191,7 @@ class MLP:
         Returns:
             The last layer's activations ``A^L``, shape ``(batch, n_L)``.
         """
-        A = _as_matrix("X", X, 2)
-        if A.shape[1] != self.layer_sizes[0]:
-            raise ValueError(
-                f"X must have {self.layer_sizes[0]} columns (one per input), got shape {A.shape}"
-            )
+        A = self._check_inputs(X)
         self._inputs, self._pre_activations = [], []
         for W, b, name in zip(self.weights, self.biases, self.activations, strict=True):
             Z = A @ W.T + b
@@ -238,22 +216,34 @@ class MLP:
         Raises:
             RuntimeError: if `forward` has not been called.
         """
-        if not self._inputs:
-            raise RuntimeError("call forward(X) before backward(): it saves what backward needs")
-        grad_A = _as_matrix("grad_output", grad_output, 2)
-        if grad_A.shape != self._pre_activations[-1].shape:
-            raise ValueError(
-                f"grad_output must have the shape of the last output, "
-                f"{self._pre_activations[-1].shape}, got {grad_A.shape}"
-            )
+        grad_A = self._check_grad_output(grad_output)
         grads: list[FloatArray] = []
-        for l in reversed(range(len(self.weights))):  # noqa: E741 (l is the layer, as in the maths)
+        for l in reversed(range(len(self.weights))):  # l is the layer, as in the maths
             delta = activate_backward(self.activations[l], self._pre_activations[l], grad_A)
             grads[:0] = [delta.T @ self._inputs[l], delta.sum(axis=0)]  # dL/dW^l, dL/db^l
             grad_A = delta @ self.weights[l]  # dL/dA^{l-1}: the error sent one layer back
         return grads
 
     # --8<-- [end:backward]
+
+    def _check_inputs(self, X: ArrayLike) -> FloatArray:
+        A = check.array("X", X, ndim=2, non_empty=True)
+        if A.shape[1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"X must have {self.layer_sizes[0]} columns (one per input), got shape {A.shape}"
+            )
+        return A
+
+    def _check_grad_output(self, grad_output: ArrayLike) -> FloatArray:
+        if not self._inputs:
+            raise RuntimeError("call forward(X) before backward(): it saves what backward needs")
+        grad_A = check.array("grad_output", grad_output, ndim=2, non_empty=True)
+        if grad_A.shape != self._pre_activations[-1].shape:
+            raise ValueError(
+                f"grad_output must have the shape of the last output, "
+                f"{self._pre_activations[-1].shape}, got {grad_A.shape}"
+            )
+        return grad_A
 
 
 # --8<-- [start:loss]
@@ -279,9 +269,7 @@ def loss_and_grad(output: FloatArray, target: ArrayLike, loss: str) -> tuple[flo
         >>> loss_and_grad(np.array([[1.0, 3.0]]), np.array([[0.0, 3.0]]), "mse")
         (0.5, array([[1., 0.]]))
     """
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
-    function, gradient = LOSSES[loss]
+    function, gradient = LOSSES[check.choice("loss", loss, LOSSES)]
     return float(function(output, target)), np.asarray(gradient(output, target), dtype=np.float64)
 
 
@@ -289,15 +277,32 @@ def loss_and_grad(output: FloatArray, target: ArrayLike, loss: str) -> tuple[flo
 
 
 def _labels_or_targets(name: str, y: ArrayLike, loss: str) -> NDArray[Any]:
-    array = np.asarray(y)
-    if loss == "cross_entropy":
-        if array.ndim != 1 or not np.issubdtype(array.dtype, np.integer):
+    if check.choice("loss", loss, LOSSES) == "cross_entropy":
+        array = np.asarray(y)
+        if array.ndim != 1 or array.dtype.kind not in "iu":
             raise ValueError(
                 f"{name} must be a 1-D array of integer class labels for cross_entropy, "
                 f"got dtype {array.dtype} and shape {array.shape}"
             )
         return array
     return _as_matrix(name, y, 2)
+
+
+def _training_data(
+    model: MLP, X: ArrayLike, y: ArrayLike, loss: str, epochs: int, batch_size: int | None
+) -> tuple[FloatArray, NDArray[Any], int, int]:
+    """X, y checked against each other and against the model (one forward pass: targets
+    that do not fit the output fail here, not in the middle of training), the epochs and
+    the batch size (all rows when ``None``)."""
+    y_arr = _labels_or_targets("y", y, loss)
+    X_arr = _as_matrix("X", X, 2)
+    if len(y_arr) != len(X_arr):
+        raise ValueError(
+            f"X and y must hold the same number of examples, got {len(X_arr)} and {len(y_arr)}"
+        )
+    loss_and_grad(model.forward(X_arr), y_arr, loss)
+    size = len(X_arr) if batch_size is None else check.positive_int("batch_size", batch_size)
+    return X_arr, y_arr, check.positive_int("epochs", epochs), size
 
 
 # --8<-- [start:train]
@@ -343,34 +348,39 @@ def train(
         >>> history[-1] < 1e-10 < history[0]
         True
     """
-    X_arr = _as_matrix("X", X, 2)
-    y_arr = _labels_or_targets("y", y, loss)
-    if len(y_arr) != len(X_arr):
-        raise ValueError(
-            f"X and y must hold the same number of examples, got {len(X_arr)} and {len(y_arr)}"
-        )
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
-    n = len(X_arr)
-    size = n if batch_size is None else batch_size
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+    X_arr, y_arr, epochs, size = _training_data(model, X, y, loss, epochs, batch_size)
     opt = make_optimizer(optimizer, model.params, lr=lr, **optimizer_options)
-    rng = np.random.default_rng(seed)
-    history = []
-    for _ in range(epochs):
-        order = rng.permutation(n)
-        total = 0.0
-        for start in range(0, n, size):
-            batch = order[start : start + size]
-            value, grad_output = loss_and_grad(model.forward(X_arr[batch]), y_arr[batch], loss)
-            opt.step(model.backward(grad_output))
-            total += value * len(batch)
-        history.append(total / n)
+    rng = np.random.default_rng(check.seed(seed))
+    n, history = len(X_arr), []
+    with check.diverging(lr):  # inputs are checked: a nan or inf now means training diverged
+        for _ in range(epochs):
+            order = rng.permutation(n)
+            total = 0.0
+            for start in range(0, n, size):
+                batch = order[start : start + size]
+                value, grad_output = loss_and_grad(model.forward(X_arr[batch]), y_arr[batch], loss)
+                opt.step(model.backward(grad_output))
+                total += value * len(batch)
+            history.append(check.finite_loss(total / n))
     return history
 
 
 # --8<-- [end:train]
+
+
+def _gradient_check_data(
+    model: MLP, X: ArrayLike, y: ArrayLike, loss: str, eps: float
+) -> tuple[FloatArray, NDArray[Any], float]:
+    y_arr = _labels_or_targets("y", y, loss)
+    X_arr = _as_matrix("X", X, 2)
+    eps = check.number("eps", eps, low=0, high=1, low_open=True, high_open=True)
+    for i, p in enumerate(model.params):
+        if np.any(p + eps == p):
+            raise ValueError(
+                f"eps={eps!r} is too small for params[{i}], whose largest entry is "
+                f"{np.abs(p).max():g}: p + eps == p in float64, so nothing would move"
+            )
+    return X_arr, y_arr, eps
 
 
 # --8<-- [start:gradient_check]
@@ -381,9 +391,13 @@ def gradient_check(
 
     Each parameter ``p`` is nudged both ways, and ``(L(p + eps) - L(p - eps)) / (2 eps)``,
     accurate to ``O(eps^2)``, is compared with the analytic gradient. The relative error of
-    one entry is ``|analytic - numeric| / max(|analytic|, |numeric|, 1e-8)`` (the floor
-    stops a gradient of almost exactly zero from dividing by almost zero). Values around
-    1e-7 or below mean the gradients are right; 1e-2 or above means a bug.
+    one entry is ``max(|analytic - numeric| - noise, 0) / max(|analytic|, |numeric|, 1e-8)``.
+    ``noise = 8 u |L| / (2 eps)``, with ``u`` the float64 rounding unit, is the rounding
+    error of the finite difference itself: an entry whose gradient is that small (about
+    1e-9 for a loss near 1) cannot be told right from wrong, and without this term it
+    would report errors of 1e-2 on an exact backward pass. The floor 1e-8 stops a
+    gradient of almost exactly zero from dividing by almost zero. Values around 1e-7 or
+    below mean the gradients are right; 1e-2 or above means a bug.
 
     Example:
         >>> net = MLP.from_seed([3, 4, 2], ["tanh", "sigmoid"])
@@ -391,11 +405,8 @@ def gradient_check(
         >>> gradient_check(net, X, y) < 1e-6
         True
     """
-    if not (isinstance(eps, float) and 0 < eps < 1):
-        raise ValueError(f"eps must be a float in (0, 1), got {eps!r}")
-    X_arr = _as_matrix("X", X, 2)
-    y_arr = _labels_or_targets("y", y, loss)
-    _, grad_output = loss_and_grad(model.forward(X_arr), y_arr, loss)
+    X_arr, y_arr, eps = _gradient_check_data(model, X, y, loss, eps)
+    value, grad_output = loss_and_grad(model.forward(X_arr), y_arr, loss)
     analytic = model.backward(grad_output)
     worst = 0.0
     for p, g in zip(model.params, analytic, strict=True):
@@ -407,9 +418,11 @@ def gradient_check(
             loss_minus, _ = loss_and_grad(model.forward(X_arr), y_arr, loss)
             p[index] = saved  # put the parameter back exactly
             numeric = (loss_plus - loss_minus) / (2 * eps)
+            noise = 8 * np.finfo(np.float64).eps * max(abs(value), 1.0) / (2 * eps)
+            error = max(abs(float(g[index]) - float(numeric)) - noise, 0.0)
             scale = max(abs(float(g[index])), abs(float(numeric)), 1e-8)
-            error = abs(float(g[index]) - float(numeric)) / scale
-            worst = max(worst, float(error))
+            worst = max(worst, error / scale)
+    model.forward(X_arr)  # leave the saved activations at the unperturbed parameters
     return worst
 
 
@@ -445,16 +458,12 @@ def worked_example(
         >>> round(worked_example()["E_total"], 9)
         0.298371109
     """
-    i1, i2 = _finite_numbers("inputs", inputs, 2)
-    t1, t2 = _finite_numbers("targets", targets, 2)
-    w1, w2, w3, w4, w5, w6, w7, w8 = _finite_numbers("weights", weights, 8)
-    b1, b2 = _finite_numbers("biases", biases, 2)
-    (eta,) = _finite_numbers("learning_rate", [learning_rate], 1)
-    if eta <= 0:
-        raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+    i1, i2, t1, t2, w1, w2, w3, w4, w5, w6, w7, w8, b1, b2, eta = _worked_example_numbers(
+        inputs, targets, weights, biases, learning_rate
+    )
 
-    def sigmoid(x: float) -> float:
-        return 1 / (1 + math.exp(-x))
+    def sigmoid(x: float) -> float:  # for x < 0, the same number in a form exp cannot overflow
+        return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
 
     def forward(w: Sequence[float]) -> dict[str, float]:
         v: dict[str, float] = {}
@@ -508,7 +517,7 @@ def worked_example(
     # The update, w+ = w - eta * dE/dw, for all eight weights at once.
     new = [w - eta * v[f"dE_total/dw{k}"] for k, w in enumerate(old, start=1)]
     v |= {f"w{k}+": w for k, w in enumerate(new, start=1)}
-    v["E_total+"] = forward(new)["E_total"]
+    v["E_total+"] = check.diverged(forward(new)["E_total"], epoch=1, lr=eta)
     return v
 
 
@@ -516,16 +525,28 @@ def worked_example(
 
 
 def _finite_numbers(name: str, values: Sequence[float], count: int) -> list[float]:
-    if isinstance(values, (str, bytes)) or len(values) != count:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise TypeError(f"{name} must be a sequence of {count} numbers, got {values!r}")
+    if len(values) != count:
         raise ValueError(f"{name} must hold {count} numbers, got {values!r}")
-    numbers = []
-    for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-            raise TypeError(f"{name} must hold real numbers, got {value!r}")
-        if not math.isfinite(value):
-            raise ValueError(f"{name} must hold finite numbers, got {value!r}")
-        numbers.append(float(value))
-    return numbers
+    return [check.number(f"{name}[{i}]", value) for i, value in enumerate(values)]
+
+
+def _worked_example_numbers(
+    inputs: Sequence[float],
+    targets: Sequence[float],
+    weights: Sequence[float],
+    biases: Sequence[float],
+    learning_rate: float,
+) -> list[float]:
+    """i1, i2, t1, t2, w1..w8, b1, b2 and eta, each checked to be a finite number."""
+    return [
+        *_finite_numbers("inputs", inputs, 2),
+        *_finite_numbers("targets", targets, 2),
+        *_finite_numbers("weights", weights, 8),
+        *_finite_numbers("biases", biases, 2),
+        check.number("learning_rate", learning_rate, low=0, low_open=True),
+    ]
 
 
 WORKED_FORMULAS: dict[str, list[tuple[str, str]]] = {
@@ -608,9 +629,8 @@ def format_worked_example(
     """
     v = worked_example() if numbers is None else numbers
     chosen = list(WORKED_FORMULAS) if sections is None else list(sections)
-    for section in chosen:
-        if section not in WORKED_FORMULAS:
-            raise ValueError(f"sections must be among {list(WORKED_FORMULAS)}, got {section!r}")
+    if sections is not None:
+        check.strings("sections", sections, WORKED_FORMULAS)
     missing = [name for rows in WORKED_FORMULAS.values() for name, _ in rows if name not in v]
     if missing:
         raise ValueError(f"numbers must come from worked_example(); missing {missing}")

@@ -13,6 +13,8 @@ import random
 import numpy as np
 import torch
 
+from snippets import _validate as check
+
 DEVICE_ENV_VAR = "SNIPPETS_DEVICE"
 KNOWN_DEVICES = ("cpu", "cuda", "mps")
 
@@ -34,16 +36,30 @@ def available_devices() -> list[str]:
     return found
 
 
+def _requested(preferred: object) -> tuple[str, str | None]:
+    """Where the device name comes from (the argument or the variable), and the name."""
+    if isinstance(preferred, torch.device):
+        return "preferred", str(preferred)
+    if preferred is not None and not isinstance(preferred, str):
+        raise TypeError(
+            "preferred must be a device name such as 'cpu', a torch.device, or None, "
+            f"got {preferred!r} ({type(preferred).__name__})"
+        )
+    if preferred is not None:
+        return "preferred", preferred
+    return DEVICE_ENV_VAR, os.environ.get(DEVICE_ENV_VAR) or None
+
+
 # --8<-- [start:get_device]
-def get_device(preferred: str | None = None) -> torch.device:
+def get_device(preferred: str | torch.device | None = None) -> torch.device:
     """Return the device examples should run on.
 
     Order of precedence: ``preferred``, then the ``SNIPPETS_DEVICE`` environment
     variable, then the best available device (CUDA, then MPS, then CPU).
 
     Args:
-        preferred: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``; ``None`` to decide
-            from the environment variable or the hardware.
+        preferred: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"`` (or such a
+            ``torch.device``); ``None`` to decide from the environment variable or the hardware.
 
     Returns:
         The chosen ``torch.device``.
@@ -55,11 +71,7 @@ def get_device(preferred: str | None = None) -> torch.device:
         >>> get_device("cpu")
         device(type='cpu')
     """
-    source = "preferred"
-    name = preferred
-    if name is None:
-        name = os.environ.get(DEVICE_ENV_VAR) or None
-        source = DEVICE_ENV_VAR
+    source, name = _requested(preferred)
     if name is None:
         return torch.device(available_devices()[0])
 
@@ -88,22 +100,21 @@ def seed_everything(seed: int, *, deterministic: bool = True) -> None:
     """Seed Python, NumPy and PyTorch, and ask PyTorch for deterministic kernels.
 
     Args:
-        seed: a non-negative integer.
+        seed: an integer in ``[0, 2**32 - 1]``, the range NumPy accepts.
         deterministic: also call ``torch.use_deterministic_algorithms(True, warn_only=True)``
             so that operations without a deterministic kernel warn instead of varying silently.
 
     Raises:
-        ValueError: if ``seed`` is negative or not an integer.
+        ValueError: if ``seed`` is out of that range (`TypeError` if not an integer).
 
     Example:
         >>> seed_everything(0); a = torch.rand(1)
         >>> seed_everything(0); bool(torch.equal(a, torch.rand(1)))
         True
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = check.seed(seed)
     random.seed(seed)
-    np.random.seed(seed)  # noqa: NPY002  # the legacy global generator is what old code uses
+    np.random.seed(seed)  # the legacy global generator is what old code uses
     torch.manual_seed(seed)
     if deterministic:
         # cuBLAS needs this workspace setting to be deterministic on CUDA >= 10.2.

@@ -43,6 +43,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 from torch import nn
 
+from snippets import _validate as check
 from snippets.architectures import MLP, count_parameters
 
 Array = NDArray[np.float64]
@@ -71,32 +72,13 @@ DATASETS: dict[str, str] = {
 # --8<-- [end:datasets]
 
 
-def _check_seed(seed: int) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-
-
-def _check_dataset(name: str) -> None:
-    if name not in DATASETS:
-        raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {name!r}")
-
-
-def _check_names(what: str, names: Sequence[str], known: Sequence[str]) -> None:
-    if isinstance(names, str) or len(names) == 0:
-        raise ValueError(f"{what} must be a non-empty list of names, got {names!r}")
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise ValueError(f"{what}: unknown {unknown!r}; expected names from {sorted(known)}")
-
-
 def _check_xy(X: Array, y: Labels) -> tuple[Array, Labels]:
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
-    if X.ndim != 2 or y.ndim != 1 or len(X) != len(y) or len(y) == 0:
+    X = check.array("X", X, ndim=2)
+    y = np.asarray(y)
+    if y.ndim != 1 or len(X) != len(y) or len(y) == 0:
         raise ValueError(
             f"X must have shape (n, d) and y shape (n,) with n > 0, got X {X.shape}, y {y.shape}"
         )
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must contain only finite numbers")
     if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
         raise ValueError(
             f"y must hold integer class labels 0..k-1, got dtype {y.dtype}, min {y.min()}"
@@ -119,8 +101,8 @@ def load_dataset(name: str, seed: int = 0) -> tuple[Array, Labels]:
         >>> X.shape, sorted(set(y.tolist()))
         ((150, 4), [0, 1, 2])
     """
-    _check_dataset(name)
-    _check_seed(seed)
+    check.choice("name", name, DATASETS)
+    check.seed(seed)
     loaders: dict[str, Callable[[], tuple[Array, Labels]]] = {
         "iris": lambda: load_iris(return_X_y=True),
         "wine": lambda: load_wine(return_X_y=True),
@@ -153,6 +135,21 @@ def single_threaded() -> Iterator[None]:
             yield
     finally:
         torch.set_num_threads(previous)
+
+
+def _check_mlp_settings(
+    hidden: Sequence[int],
+    steps: int,
+    batch_size: int,
+    learning_rate: float,
+    weight_decay: float,
+    seed: int,
+) -> None:
+    check.sizes("hidden", hidden, minimum_length=0)
+    check.positive_ints(steps=steps, batch_size=batch_size)
+    check.number("learning_rate", learning_rate, low=0, low_open=True)
+    check.number("weight_decay", weight_decay, low=0)
+    check.seed(seed)
 
 
 # --8<-- [start:torch_mlp]
@@ -188,16 +185,7 @@ class TorchMLPClassifier:
         weight_decay: float = 0.0,
         seed: int = 0,
     ) -> None:
-        for name, value in [("steps", steps), ("batch_size", batch_size)]:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if not (np.isfinite(learning_rate) and learning_rate > 0):
-            raise ValueError(
-                f"learning_rate must be a positive finite number, got {learning_rate!r}"
-            )
-        if not (np.isfinite(weight_decay) and weight_decay >= 0):
-            raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
-        _check_seed(seed)
+        _check_mlp_settings(hidden, steps, batch_size, learning_rate, weight_decay, seed)
         self.hidden, self.steps, self.batch_size = tuple(hidden), steps, batch_size
         self.learning_rate, self.weight_decay, self.seed = learning_rate, weight_decay, seed
         self.scaler: StandardScaler | None = None
@@ -225,7 +213,7 @@ class TorchMLPClassifier:
                 for idx in shuffled[: len(shuffled) - len(shuffled) % batch].view(-1, batch):
                     loss = nn.functional.cross_entropy(net(inputs[idx]), targets[idx])
                     optimizer.zero_grad()
-                    loss.backward()  # type: ignore[no-untyped-call]
+                    loss.backward()
                     optimizer.step()
                     step += 1
                     if step == self.steps:
@@ -237,12 +225,10 @@ class TorchMLPClassifier:
         """Predicted class of each row of ``X``."""
         if self.net is None or self.scaler is None:
             raise RuntimeError("call fit(X, y) before predict(X)")
-        X = np.asarray(X, dtype=np.float64)
+        X = check.array("X", X, ndim=2)
         expected = self.scaler.n_features_in_
-        if X.ndim != 2 or X.shape[1] != expected or not np.all(np.isfinite(X)):
-            raise ValueError(
-                f"X must be a finite array of shape (n, {expected}), got shape {X.shape}"
-            )
+        if X.shape[1] != expected:
+            raise ValueError(f"X must have shape (n, {expected}), got shape {X.shape}")
         with torch.no_grad():
             logits = self.net(torch.tensor(self.scaler.transform(X), dtype=torch.float32))
         predicted: Labels = logits.argmax(dim=1).numpy().astype(np.int64)
@@ -270,9 +256,7 @@ def make_model(name: str, seed: int = 0) -> Classifier:
         >>> type(make_model("random_forest")).__name__
         'RandomForestClassifier'
     """
-    if name not in MODELS:
-        raise ValueError(f"model must be one of {sorted(MODELS)}, got {name!r}")
-    _check_seed(seed)
+    seed = check.seed(seed)
     factories: dict[str, Callable[[], Classifier]] = {
         # Linear models need standardised inputs; trees split on thresholds and do not.
         "logistic_regression": lambda: make_pipeline(
@@ -286,7 +270,7 @@ def make_model(name: str, seed: int = 0) -> Classifier:
         ),
         "mlp": lambda: TorchMLPClassifier(seed=seed),
     }
-    return factories[name]()
+    return factories[check.choice("name", name, MODELS)]()
 
 
 def model_size(model: Classifier) -> tuple[int, str]:
@@ -328,8 +312,7 @@ class Result:
 
 
 def _split(name: str, seed: int, test_size: float) -> tuple[Array, Array, Labels, Labels]:
-    if not (isinstance(test_size, float) and 0.0 < test_size < 1.0):
-        raise ValueError(f"test_size must be a float strictly between 0 and 1, got {test_size!r}")
+    check.fractions(test_size=test_size)
     X, y = load_dataset(name, seed)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, random_state=seed, stratify=y
@@ -365,6 +348,15 @@ def fit_and_score(
     return accuracy, seconds, model
 
 
+def _check_compare_settings(
+    datasets: Sequence[str], models: Sequence[str], seed: int, test_size: float
+) -> None:
+    check.strings("datasets", datasets, DATASETS)
+    check.strings("models", models, MODELS)
+    check.seed(seed)
+    check.fractions(test_size=test_size)
+
+
 # --8<-- [start:compare]
 def compare(
     datasets: Sequence[str] = tuple(DATASETS),
@@ -392,9 +384,7 @@ def compare(
         iris logistic_regression True
         iris mlp True
     """
-    _check_names("datasets", datasets, tuple(DATASETS))
-    _check_names("models", models, MODELS)
-    _check_seed(seed)
+    _check_compare_settings(datasets, models, seed, test_size)
     _warm_up()
     results = []
     for data in datasets:
@@ -490,6 +480,13 @@ class SizeSweep:
     repeats: int
 
 
+def _check_sweep_settings(dataset: str, models: Sequence[str], repeats: int, seed: int) -> None:
+    check.choice("dataset", dataset, DATASETS)
+    check.strings("models", models, MODELS)
+    check.positive_int("repeats", repeats)
+    check.integer("seed", seed, low=0, high=check.SEED_MAX - repeats)  # seeds seed..seed+repeats
+
+
 # --8<-- [start:size_sweep]
 def size_sweep(
     dataset: str = "digits",
@@ -518,11 +515,7 @@ def size_sweep(
         >>> sweep.sizes, len(sweep.accuracy["mlp"])
         ([10, 100], 2)
     """
-    _check_dataset(dataset)
-    _check_names("models", models, MODELS)
-    _check_seed(seed)
-    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+    _check_sweep_settings(dataset, models, repeats, seed)
     X_pool, X_test, y_pool, y_test = _split(dataset, seed, test_size)
     n_classes = len(np.unique(y_pool))
     pool = len(y_pool)

@@ -36,6 +36,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
 from numpy.typing import NDArray
 
+from snippets import _validate as check
 from snippets import activations, backprop, dl_vs_ml, gradient_descent, losses, neuron, tiny_network
 
 FloatArray = NDArray[np.float64]
@@ -317,10 +318,8 @@ def early_stopping(val_loss: Sequence[float], patience: int) -> tuple[int, int]:
         >>> early_stopping([0.9, 0.5, 0.6, 0.4, 0.7, 0.8, 0.9], patience=2)
         (4, 6)
     """
-    if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-        raise ValueError(f"patience must be a positive integer, got {patience!r}")
-    if len(val_loss) == 0:
-        raise ValueError("val_loss must hold at least one epoch's loss, got none")
+    check.positive_int("patience", patience)
+    val_loss = list(check.array("val_loss", val_loss, ndim=1, non_empty=True))  # nan: diverged
     best = 1
     for epoch, loss in enumerate(val_loss, start=1):
         if loss < val_loss[best - 1]:
@@ -652,7 +651,7 @@ def neuron_loss_graph(x: float, w: float, b: float, y: float) -> dict[str, tuple
     """
     u = w * x
     z = u + b
-    a = 1 / (1 + np.exp(-z))
+    a = float(1 / (1 + np.exp(-z)))
     loss = (a - y) ** 2
     grad_a = 2 * (a - y)  # dC/da
     grad_z = grad_a * a * (1 - a)  # times da/dz = sigmoid'(z)
@@ -834,25 +833,49 @@ def main(argv: Sequence[str]) -> int:
     if list(argv) == ["--list"]:
         print("\n".join(FIGURES))
         return 0
-    for argument in argv:
+    jobs = []
+    for argument in argv:  # every argument is checked before any figure is drawn
         name, sep, path = argument.partition("=")
+        folder = os.path.dirname(os.path.abspath(path))
         if not sep or name not in FIGURES:
-            print(
-                f"expected NAME=PATH with NAME one of {list(FIGURES)}, got {argument!r}",
-                file=sys.stderr,
-            )
-            return 2
-        start, cpu = time.perf_counter(), time.process_time()
-        svg = save_svg(FIGURES[name]())
-        # Written under another name and renamed: a reader never sees half a file.
-        with open(f"{path}.partial", "wb") as out:
-            out.write(svg)
-        os.replace(f"{path}.partial", path)
-        print(
-            f"{name}: {len(svg)} bytes, {time.perf_counter() - start:.2f} s "
-            f"({time.process_time() - cpu:.2f} s CPU)"
-        )
+            problem = f"expected NAME=PATH with NAME one of {list(FIGURES)}, got {argument!r}"
+        elif not path or os.path.isdir(path):
+            problem = f"{argument!r}: PATH must name a file, got {path!r}"
+        elif not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+            problem = f"{argument!r}: cannot write into {folder!r} (missing or not writable)"
+        else:
+            jobs.append((name, path))
+            continue
+        print(f"figures: error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        for name, path in jobs:
+            _draw(name, path)
+    except KeyboardInterrupt:
+        print("figures: interrupted", file=sys.stderr)
+        return 130
+    except OSError as error:
+        print(f"figures: error: cannot write {error.filename!r}: {error.strerror}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _draw(name: str, path: str) -> None:
+    start, cpu = time.perf_counter(), time.process_time()
+    svg = save_svg(FIGURES[name]())
+    # Written under another name and renamed: a reader never sees half a file.
+    partial = f"{path}.partial"
+    try:
+        with open(partial, "wb") as out:
+            out.write(svg)
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    print(
+        f"{name}: {len(svg)} bytes, {time.perf_counter() - start:.2f} s "
+        f"({time.process_time() - cpu:.2f} s CPU)"
+    )
 
 
 FIGURES: dict[str, Callable[[], Figure]] = {

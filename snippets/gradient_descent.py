@@ -26,52 +26,45 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from snippets import _validate as check
 from snippets.optimizers import make_optimizer
 
 Vector = NDArray[np.float64]
 Matrix = NDArray[np.float64]
 
 
-def _check_xy(X: ArrayLike, y: ArrayLike) -> tuple[Matrix, Vector]:
-    X_arr = np.asarray(X, dtype=np.float64)
-    y_arr = np.asarray(y, dtype=np.float64)
-    if X_arr.ndim != 2 or X_arr.shape[0] == 0 or X_arr.shape[1] == 0:
+def _check_x(X: ArrayLike) -> Matrix:
+    X_arr = check.array("X", X, ndim=2)
+    if X_arr.shape[0] == 0 or X_arr.shape[1] == 0:
         raise ValueError(
             f"X must be a non-empty 2-D array (n_samples, n_features), got {X_arr.shape}"
         )
+    return X_arr
+
+
+def _check_xy(X: ArrayLike, y: ArrayLike) -> tuple[Matrix, Vector]:
+    X_arr, y_arr = _check_x(X), check.array("y", y)
     if y_arr.shape != (X_arr.shape[0],):
         raise ValueError(
             f"y must be a 1-D array with one target per row of X, shape ({X_arr.shape[0]},), "
             f"got {y_arr.shape}"
         )
-    if not (np.all(np.isfinite(X_arr)) and np.all(np.isfinite(y_arr))):
-        raise ValueError("X and y must contain only finite numbers")
     return X_arr, y_arr
 
 
 def _check_weights(w: ArrayLike, n_features: int) -> Vector:
-    w_arr = np.asarray(w, dtype=np.float64)
+    w_arr = check.array("w", w)
     if w_arr.shape != (n_features,):
         raise ValueError(
             f"w must have shape ({n_features},), one weight per column of X, got {w_arr.shape}"
         )
-    if not np.all(np.isfinite(w_arr)):
-        raise ValueError("w must contain only finite numbers")
     return w_arr
 
 
-def _check_positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
-def _check_lr(lr: object) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating, np.integer)):
-        raise TypeError(f"lr must be a real number, got {lr!r}")
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    return float(lr)
+def _data_settings(n_samples: int, n_features: int, noise: float, seed: int) -> tuple[int, ...]:
+    check.number("noise", noise, low=0)
+    check.seed(seed)
+    return check.positive_ints(n_samples=n_samples, n_features=n_features)
 
 
 # --8<-- [start:data]
@@ -96,10 +89,7 @@ def make_linear_data(
         >>> X.shape, y.shape, X[:, -1].tolist()
         ((5, 3), (5,), [1.0, 1.0, 1.0, 1.0, 1.0])
     """
-    n = _check_positive_int("n_samples", n_samples)
-    d = _check_positive_int("n_features", n_features)
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    n, d = _data_settings(n_samples, n_features, noise, seed)
     rng = np.random.default_rng(seed)
     features = rng.normal(size=(n, d))
     X = np.hstack([features, np.ones((n, 1))])
@@ -152,6 +142,25 @@ def least_squares_solution(X: ArrayLike, y: ArrayLike) -> Vector:
 # --8<-- [end:loss]
 
 
+def _psd_eigenvalues(hessian: ArrayLike) -> Vector:
+    """The eigenvalues of a symmetric positive semi-definite matrix with one positive."""
+    H = check.array("hessian", hessian, ndim=2)
+    if H.shape[0] != H.shape[1] or H.size == 0:
+        raise ValueError(f"hessian must be a square 2-D array, got shape {H.shape}")
+    if not np.allclose(H, H.T):
+        raise ValueError("hessian must be symmetric")
+    eigenvalues = np.asarray(np.linalg.eigvalsh(H), dtype=np.float64)
+    largest, smallest = float(eigenvalues.max()), float(eigenvalues.min())
+    if largest <= 0:
+        raise ValueError(f"hessian must have a positive eigenvalue, its largest is {largest!r}")
+    if smallest < -1e-12 * largest:  # rounding can make a zero eigenvalue slightly negative
+        raise ValueError(
+            f"hessian must be positive semi-definite, its smallest eigenvalue is {smallest!r}: "
+            "on an indefinite quadratic gradient descent diverges at every learning rate"
+        )
+    return eigenvalues
+
+
 # --8<-- [start:threshold]
 def mse_hessian(X: ArrayLike) -> Matrix:
     r"""The Hessian of `mse`, $H = \frac2n X^\top X$, the same at every $w$.
@@ -161,8 +170,7 @@ def mse_hessian(X: ArrayLike) -> Matrix:
         array([[1., 0.],
                [0., 4.]])
     """
-    X_arr = np.asarray(X, dtype=np.float64)
-    _check_xy(X_arr, np.zeros(X_arr.shape[0] if X_arr.ndim == 2 else 0))
+    X_arr = _check_x(X)
     hessian: Matrix = 2.0 / X_arr.shape[0] * X_arr.T @ X_arr
     return hessian
 
@@ -181,14 +189,7 @@ def divergence_threshold(hessian: ArrayLike) -> float:
         >>> divergence_threshold([[1.0, 0.0], [0.0, 10.0]])
         0.2
     """
-    H = np.asarray(hessian, dtype=np.float64)
-    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.size == 0:
-        raise ValueError(f"hessian must be a square 2-D array, got shape {H.shape}")
-    if not (np.all(np.isfinite(H)) and np.allclose(H, H.T)):
-        raise ValueError("hessian must be finite and symmetric")
-    largest = float(np.linalg.eigvalsh(H).max())
-    if largest <= 0:
-        raise ValueError(f"hessian must have a positive eigenvalue, its largest is {largest!r}")
+    largest = float(_psd_eigenvalues(hessian).max())
     return 2.0 / largest
 
 
@@ -239,6 +240,26 @@ def _check_not_diverged(loss: float, epoch: int, lr: float, X: Matrix) -> None:
         )
 
 
+def _gd_settings(
+    X: ArrayLike,
+    y: ArrayLike,
+    lr: float,
+    epochs: int,
+    batch_size: int | None,
+    w0: ArrayLike | None,
+    seed: int,
+) -> tuple[Matrix, Vector, float, int, int, Vector]:
+    """X and y, lr, epochs, the batch size (n if None) and the initial weights, checked."""
+    X_arr, y_arr = _check_xy(X, y)
+    n, d = X_arr.shape
+    lr = check.number("lr", lr, low=0, low_open=True)
+    epochs = check.positive_int("epochs", epochs)
+    batch = n if batch_size is None else check.integer("batch_size", batch_size, low=1, high=n)
+    check.seed(seed)
+    w = np.zeros(d) if w0 is None else _check_weights(w0, d).copy()
+    return X_arr, y_arr, lr, epochs, batch, w
+
+
 # --8<-- [start:gradient_descent]
 def gradient_descent(
     X: ArrayLike,
@@ -276,14 +297,8 @@ def gradient_descent(
         >>> h.updates_per_epoch, len(h.batch_loss), len(h.epoch_loss)
         (4, 12, 4)
     """
-    X_arr, y_arr = _check_xy(X, y)
-    n, d = X_arr.shape
-    lr = _check_lr(lr)
-    epochs = _check_positive_int("epochs", epochs)
-    batch = n if batch_size is None else _check_positive_int("batch_size", batch_size)
-    if batch > n:
-        raise ValueError(f"batch_size must be at most n_samples={n}, got {batch}")
-    w = np.zeros(d) if w0 is None else _check_weights(w0, d).copy()
+    X_arr, y_arr, lr, epochs, batch, w = _gd_settings(X, y, lr, epochs, batch_size, w0, seed)
+    n = len(X_arr)
     rng = np.random.default_rng(seed)
 
     epoch_loss, batch_loss = [mse(X_arr, y_arr, w)], []
@@ -356,9 +371,9 @@ def minibatch_gd(
 
 
 def _as_point(p: ArrayLike) -> Vector:
-    point = np.asarray(p, dtype=np.float64)
-    if point.shape != (2,) or not np.all(np.isfinite(point)):
-        raise ValueError(f"p must be a finite point (x, y) of shape (2,), got {point!r}")
+    point = check.array("p", p)
+    if point.shape != (2,):
+        raise ValueError(f"p must be a point (x, y) of shape (2,), got shape {point.shape}")
     return point
 
 
@@ -418,6 +433,12 @@ def rosenbrock_grad(p: ArrayLike) -> Vector:
 # --8<-- [end:test_functions]
 
 
+def _trajectory_start(start: ArrayLike, steps: int) -> tuple[Vector, int]:
+    """A copy of ``start`` (the optimizer moves it in place) and the number of steps."""
+    point = check.array("start", start, ndim=1, non_empty=True, copy=True)
+    return point, check.positive_int("steps", steps)
+
+
 # --8<-- [start:trajectory]
 def trajectory(
     optimizer: str,
@@ -448,10 +469,7 @@ def trajectory(
         >>> path.round(3).tolist()
         [[1.0, 1.0], [0.9, 0.0], [0.81, 0.0]]
     """
-    point = np.array(start, dtype=np.float64)
-    if point.ndim != 1 or point.size == 0 or not np.all(np.isfinite(point)):
-        raise ValueError(f"start must be a finite, non-empty 1-D point, got {start!r}")
-    steps = _check_positive_int("steps", steps)
+    point, steps = _trajectory_start(start, steps)
     opt = make_optimizer(optimizer, [point], **hyperparameters)
     path = np.empty((steps + 1, point.size))
     path[0] = point
@@ -534,10 +552,8 @@ def compare_optimizers(surface: str, steps: int | None = None) -> dict[str, Matr
         >>> sorted(paths), paths["Adam"].shape
         (['Adam', 'RMSprop', 'SGD', 'SGD + momentum'], (11, 2))
     """
-    if surface not in SURFACES:
-        raise ValueError(f"surface must be one of {sorted(SURFACES)}, got {surface!r}")
-    chosen = SURFACES[surface]
-    n_steps = chosen.steps if steps is None else steps
+    chosen = SURFACES[check.choice("surface", surface, SURFACES)]
+    n_steps = chosen.steps if steps is None else check.positive_int("steps", steps)
     return {
         label: trajectory(name, chosen.grad, chosen.start, n_steps, **hyper)
         for label, (name, hyper) in chosen.runs.items()

@@ -19,48 +19,23 @@ including its handling of extreme inputs, so that values and gradients agree wit
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from snippets import _validate as check
 from snippets.activations import sigmoid, softmax
 
 FloatArray = NDArray[np.float64]
 
 
-def _as_finite(name: str, value: ArrayLike) -> FloatArray:
-    """Convert ``value`` to a non-empty float64 array of finite real numbers, or raise."""
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"{name} must be an array of real numbers, got {type(value).__name__}: {error}"
-        ) from None
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty: the mean of no values is undefined")
-    if not np.all(np.isfinite(array)):
-        where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise ValueError(
-            f"{name} must contain only finite numbers, got {array[where]} at index {where}"
-        )
-    return array
-
-
-def _pair(first: str, a: ArrayLike, second: str, b: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    """Two finite arrays of the same shape (no silent broadcasting, unlike PyTorch's warning)."""
-    a_arr, b_arr = _as_finite(first, a), _as_finite(second, b)
-    if a_arr.shape != b_arr.shape:
-        raise ValueError(
-            f"{first} and {second} must have the same shape, got {a_arr.shape} and {b_arr.shape}"
-        )
-    return a_arr, b_arr
-
-
-def _check_unit_interval(name: str, array: FloatArray) -> None:
-    if np.any((array < 0) | (array > 1)):
-        bad = array[(array < 0) | (array > 1)][0]
-        raise ValueError(f"{name} must lie in [0, 1] (probabilities), got {bad}")
+def _probabilities(
+    first: str, a: ArrayLike, target: ArrayLike, *, both: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Two arrays of one shape; the target (and the first too if ``both``) in [0, 1]."""
+    a_arr, t_arr = check.same_shape(first, a, "target", target)
+    return (check.unit_interval(first, a_arr) if both else a_arr), check.unit_interval(
+        "target", t_arr
+    )
 
 
 # --8<-- [start:mse]
@@ -71,7 +46,7 @@ def mse(pred: ArrayLike, target: ArrayLike) -> float:
         >>> mse([1.0, 2.0], [1.0, 4.0])
         2.0
     """
-    pred_arr, target_arr = _pair("pred", pred, "target", target)
+    pred_arr, target_arr = check.same_shape("pred", pred, "target", target)
     return float(np.mean((pred_arr - target_arr) ** 2))
 
 
@@ -82,7 +57,7 @@ def mse_grad(pred: ArrayLike, target: ArrayLike) -> FloatArray:
         >>> mse_grad([1.0, 2.0], [1.0, 4.0])
         array([ 0., -2.])
     """
-    pred_arr, target_arr = _pair("pred", pred, "target", target)
+    pred_arr, target_arr = check.same_shape("pred", pred, "target", target)
     return 2.0 * (pred_arr - target_arr) / pred_arr.size
 
 
@@ -97,7 +72,7 @@ def mae(pred: ArrayLike, target: ArrayLike) -> float:
         >>> mae([1.0, 2.0], [1.0, 4.0])
         1.0
     """
-    pred_arr, target_arr = _pair("pred", pred, "target", target)
+    pred_arr, target_arr = check.same_shape("pred", pred, "target", target)
     return float(np.mean(np.abs(pred_arr - target_arr)))
 
 
@@ -108,19 +83,18 @@ def mae_grad(pred: ArrayLike, target: ArrayLike) -> FloatArray:
         >>> mae_grad([1.0, 2.0], [1.0, 4.0])
         array([ 0. , -0.5])
     """
-    pred_arr, target_arr = _pair("pred", pred, "target", target)
+    pred_arr, target_arr = check.same_shape("pred", pred, "target", target)
     return np.sign(pred_arr - target_arr) / pred_arr.size
 
 
 # --8<-- [end:mae]
 
 
-def _check_delta(delta: float) -> float:
-    if isinstance(delta, bool) or not isinstance(delta, (int, float, np.floating, np.integer)):
-        raise TypeError(f"delta must be a real number, got {type(delta).__name__}: {delta!r}")
-    if not (math.isfinite(delta) and delta > 0):
-        raise ValueError(f"delta must be a finite number > 0, got {delta!r}")
-    return float(delta)
+def _huber_args(
+    pred: ArrayLike, target: ArrayLike, delta: float
+) -> tuple[FloatArray, FloatArray, float]:
+    pred_arr, target_arr = check.same_shape("pred", pred, "target", target)
+    return pred_arr, target_arr, check.number("delta", delta, low=0, low_open=True)
 
 
 # --8<-- [start:huber]
@@ -134,8 +108,7 @@ def huber(pred: ArrayLike, target: ArrayLike, delta: float = 1.0) -> float:
         >>> huber([0.0, 0.0], [0.5, 3.0])
         1.3125
     """
-    d_max = _check_delta(delta)
-    pred_arr, target_arr = _pair("pred", pred, "target", target)
+    pred_arr, target_arr, d_max = _huber_args(pred, target, delta)
     d = np.abs(pred_arr - target_arr)
     return float(np.mean(np.where(d <= d_max, 0.5 * d * d, d_max * (d - 0.5 * d_max))))
 
@@ -147,8 +120,7 @@ def huber_grad(pred: ArrayLike, target: ArrayLike, delta: float = 1.0) -> FloatA
         >>> huber_grad([0.0, 0.0], [0.5, 3.0])
         array([-0.25, -0.5 ])
     """
-    d_max = _check_delta(delta)
-    pred_arr, target_arr = _pair("pred", pred, "target", target)
+    pred_arr, target_arr, d_max = _huber_args(pred, target, delta)
     return np.clip(pred_arr - target_arr, -d_max, d_max) / pred_arr.size
 
 
@@ -175,9 +147,7 @@ def binary_cross_entropy(prob: ArrayLike, target: ArrayLike) -> float:
         >>> round(binary_cross_entropy([0.9, 0.2], [1.0, 0.0]), 6)
         0.164252
     """
-    p, t = _pair("prob", prob, "target", target)
-    _check_unit_interval("prob", p)
-    _check_unit_interval("target", t)
+    p, t = _probabilities("prob", prob, target, both=True)
     with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped like PyTorch
         log_p = np.maximum(np.log(p), LOG_FLOOR)
         log_1mp = np.maximum(np.log1p(-p), LOG_FLOOR)
@@ -194,9 +164,7 @@ def binary_cross_entropy_grad(prob: ArrayLike, target: ArrayLike) -> FloatArray:
         >>> binary_cross_entropy_grad([0.5, 0.5], [1.0, 0.0])
         array([-1.,  1.])
     """
-    p, t = _pair("prob", prob, "target", target)
-    _check_unit_interval("prob", p)
-    _check_unit_interval("target", t)
+    p, t = _probabilities("prob", prob, target, both=True)
     return (p - t) / np.maximum(p * (1.0 - p), BCE_GRAD_EPS) / p.size
 
 
@@ -215,8 +183,7 @@ def binary_cross_entropy_with_logits(logits: ArrayLike, target: ArrayLike) -> fl
         >>> binary_cross_entropy_with_logits([1e4, -1e4], [1.0, 0.0])
         0.0
     """
-    z, t = _pair("logits", logits, "target", target)
-    _check_unit_interval("target", t)
+    z, t = _probabilities("logits", logits, target, both=False)
     return float(np.mean(np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z)))))
 
 
@@ -227,8 +194,7 @@ def binary_cross_entropy_with_logits_grad(logits: ArrayLike, target: ArrayLike) 
         >>> binary_cross_entropy_with_logits_grad([0.0, 0.0], [1.0, 0.0])
         array([-0.25,  0.25])
     """
-    z, t = _pair("logits", logits, "target", target)
-    _check_unit_interval("target", t)
+    z, t = _probabilities("logits", logits, target, both=False)
     return (sigmoid(z) - t) / z.size
 
 
@@ -236,18 +202,8 @@ def binary_cross_entropy_with_logits_grad(logits: ArrayLike, target: ArrayLike) 
 
 
 def _logits_and_labels(logits: ArrayLike, labels: ArrayLike) -> tuple[FloatArray, NDArray[np.intp]]:
-    z = _as_finite("logits", logits)
-    if z.ndim != 2:
-        raise ValueError(f"logits must have shape (N, C), got shape {z.shape}")
-    y = np.asarray(labels)
-    if y.dtype.kind not in "iu":
-        raise TypeError(f"labels must be integer class indices, got dtype {y.dtype}")
-    if y.shape != (z.shape[0],):
-        raise ValueError(f"labels must have shape ({z.shape[0]},) to match logits, got {y.shape}")
-    if np.any((y < 0) | (y >= z.shape[1])):
-        bad = y[(y < 0) | (y >= z.shape[1])][0]
-        raise ValueError(f"labels must lie in [0, {z.shape[1] - 1}] (C = {z.shape[1]}), got {bad}")
-    return z, y.astype(np.intp)
+    z = check.array("logits", logits, ndim=2, non_empty=True)
+    return z, check.labels("labels", labels, n_classes=z.shape[1], length=z.shape[0])
 
 
 # --8<-- [start:cross_entropy]
@@ -288,7 +244,7 @@ def cross_entropy_grad(logits: ArrayLike, labels: ArrayLike) -> FloatArray:
 
 
 def _distributions(p: ArrayLike, q: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    p_arr, q_arr = _pair("p", p, "q", q)
+    p_arr, q_arr = check.same_shape("p", p, "q", q)
     if p_arr.ndim not in (1, 2):
         raise ValueError(f"p and q must have shape (C,) or (N, C), got {p_arr.shape}")
     for name, dist in (("p", p_arr), ("q", q_arr)):
@@ -328,7 +284,8 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
     positive = p_arr > 0
     terms = np.zeros_like(p_arr)
     terms[positive] = p_arr[positive] * (np.log(p_arr[positive]) - np.log(q_arr[positive]))
-    return float(terms.sum() / _batch_size(p_arr))
+    # KL >= 0; rows that sum to 1 only within 1e-6 could round it to about -1e-6.
+    return max(float(terms.sum() / _batch_size(p_arr)), 0.0)
 
 
 def kl_divergence_grad(p: ArrayLike, q: ArrayLike) -> FloatArray:

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike, NDArray
 
+from snippets import _validate as check
 from snippets.activations import ACTIVATION_NAMES, Activation, get_activation
 
 # The same activations as torch modules, so that torch_neuron matches neuron name for name.
@@ -29,20 +30,38 @@ TORCH_ACTIVATIONS: dict[str, Callable[[], torch.nn.Module]] = {
 }
 
 
-def _activation(activation: str) -> Activation:
-    """The activation called ``activation``, with an error that names this argument."""
-    if activation not in ACTIVATION_NAMES:
-        raise ValueError(f"activation must be one of {list(ACTIVATION_NAMES)}, got {activation!r}")
-    return get_activation(activation)
+def _inputs_and_weights(
+    x: ArrayLike, w: ArrayLike, b: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+    """x and w as non-empty finite vectors of one length, and b as a finite number."""
+    x_vec = check.array("x", x, ndim=1, non_empty=True)
+    w_vec = check.array("w", w, ndim=1, non_empty=True)
+    if x_vec.shape != w_vec.shape:
+        raise ValueError(
+            f"x and w must have the same length, got {x_vec.size} inputs and {w_vec.size} weights"
+        )
+    return x_vec, w_vec, check.number("b", b)
 
 
-def _as_vector(name: str, value: ArrayLike) -> NDArray[np.float64]:
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers")
-    return array
+def _weights(w: ArrayLike, b: float, activation: str) -> tuple[NDArray[np.float64], float]:
+    check.choice("activation", activation, ACTIVATION_NAMES)
+    return check.array("w", w, ndim=1, non_empty=True), check.number("b", b)
+
+
+def _layer(
+    X: ArrayLike, W: ArrayLike, b: ArrayLike, activation: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], Activation]:
+    """X (batch, n), W (m, n) and b (m,) as finite arrays whose shapes line up, and phi."""
+    phi = get_activation(check.choice("activation", activation, ACTIVATION_NAMES))
+    X_arr = check.array("X", X, ndim=2, non_empty=True)
+    W_arr = check.array("W", W, ndim=2, non_empty=True)
+    b_arr = check.array("b", b, ndim=1, non_empty=True)
+    if X_arr.shape[1] != W_arr.shape[1] or W_arr.shape[0] != b_arr.shape[0]:
+        raise ValueError(
+            f"shapes do not line up: X {X_arr.shape}, W {W_arr.shape}, b {b_arr.shape}; "
+            "need X (batch, n), W (m, n), b (m,)"
+        )
+    return X_arr, W_arr, b_arr, phi
 
 
 # --8<-- [start:numpy_neuron]
@@ -55,17 +74,13 @@ def weighted_sum(x: ArrayLike, w: ArrayLike, b: float) -> float:
         b: the bias.
 
     Raises:
-        ValueError: if ``x`` and ``w`` differ in length or hold non-finite numbers.
+        ValueError: if ``x`` and ``w`` differ in length, or ``x``, ``w`` or ``b`` is not finite.
 
     Example:
         >>> weighted_sum([1.0, 2.0], [0.5, -0.25], 0.1)
         0.1
     """
-    x_vec, w_vec = _as_vector("x", x), _as_vector("w", w)
-    if x_vec.shape != w_vec.shape:
-        raise ValueError(
-            f"x and w must have the same length, got {x_vec.size} inputs and {w_vec.size} weights"
-        )
+    x_vec, w_vec, b = _inputs_and_weights(x, w, b)
     return float(np.dot(w_vec, x_vec) + b)
 
 
@@ -84,7 +99,7 @@ def neuron(x: ArrayLike, w: ArrayLike, b: float, activation: str = "sigmoid") ->
         >>> round(neuron([1.0, 2.0], [0.5, -0.25], 0.1, "sigmoid"), 6)
         0.524979
     """
-    phi = _activation(activation).function
+    phi = get_activation(check.choice("activation", activation, ACTIVATION_NAMES)).function
     return float(phi(weighted_sum(x, w, b)))
 
 
@@ -103,12 +118,11 @@ def torch_neuron(w: ArrayLike, b: float, activation: str = "sigmoid") -> torch.n
         >>> round(model(torch.tensor([1.0, 2.0], dtype=torch.float64)).item(), 6)
         0.524979
     """
-    _activation(activation)
-    w_vec = _as_vector("w", w)
+    w_vec, b = _weights(w, b, activation)
     linear = torch.nn.Linear(w_vec.size, 1, dtype=torch.float64)
     with torch.no_grad():
         linear.weight.copy_(torch.from_numpy(w_vec).reshape(1, -1))
-        linear.bias.fill_(float(b))
+        linear.bias.fill_(b)
     return torch.nn.Sequential(linear, TORCH_ACTIVATIONS[activation]())
 
 
@@ -134,21 +148,8 @@ def dense_layer(
         >>> dense_layer([[1.0, 2.0]], [[0.5, -0.25], [1.0, 1.0]], [0.1, -3.0], "relu")
         array([[0.1, 0. ]])
     """
-    phi = _activation(activation).function
-    X_arr = np.asarray(X, dtype=np.float64)
-    W_arr = np.asarray(W, dtype=np.float64)
-    b_arr = np.asarray(b, dtype=np.float64)
-    if X_arr.ndim != 2 or W_arr.ndim != 2 or b_arr.ndim != 1:
-        raise ValueError(
-            "expected X of shape (batch, n), W of shape (m, n) and b of shape (m,), got "
-            f"X {X_arr.shape}, W {W_arr.shape}, b {b_arr.shape}"
-        )
-    if X_arr.shape[1] != W_arr.shape[1] or W_arr.shape[0] != b_arr.shape[0]:
-        raise ValueError(
-            f"shapes do not line up: X {X_arr.shape}, W {W_arr.shape}, b {b_arr.shape}; "
-            "need X (batch, n), W (m, n), b (m,)"
-        )
-    return phi(X_arr @ W_arr.T + b_arr)
+    X_arr, W_arr, b_arr, phi = _layer(X, W, b, activation)
+    return phi.function(X_arr @ W_arr.T + b_arr)
 
 
 # --8<-- [end:dense_layer]

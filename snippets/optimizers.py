@@ -23,40 +23,31 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from numbers import Real
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from snippets import _validate as check
+
 FloatArray = NDArray[np.floating[Any]]
 
 
-def _check_number(name: str, value: object, *, low: float, low_inclusive: bool) -> float:
-    """Return ``value`` as a float if it is a finite real number above ``low``; raise otherwise."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
-    number = float(value)
-    ok = number >= low if low_inclusive else number > low
-    if not (math.isfinite(number) and ok):
-        bound = f">= {low}" if low_inclusive else f"> {low}"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return number
+def _fraction(name: str, value: object) -> float:
+    """A decay rate (momentum, alpha, a beta) in [0, 1): at 1 the average never forgets."""
+    return check.number(name, value, low=0, high=1, high_open=True)
 
 
-def _check_fraction(name: str, value: object) -> float:
-    """Return ``value`` as a float if it lies in [0, 1): a decay rate such as momentum or beta."""
-    number = _check_number(name, value, low=0.0, low_inclusive=True)
-    if number >= 1.0:
-        raise ValueError(
-            f"{name} must be in [0, 1), got {value!r}: at 1 or above, the running average "
-            "never forgets and the update grows without bound"
-        )
-    return number
+def _positive(name: str, value: object) -> float:
+    return check.number(name, value, low=0, low_open=True)
+
+
+def _non_negative(name: str, value: object) -> float:
+    return check.number(name, value, low=0)
 
 
 def _check_params(params: object) -> list[FloatArray]:
-    """Check that ``params`` is a non-empty list of writable, finite floating-point arrays."""
+    """A non-empty list of distinct, writable, finite floating-point arrays."""
     if not isinstance(params, (list, tuple)) or len(params) == 0:
         raise TypeError(
             f"params must be a non-empty list of NumPy float arrays, got {type(params).__name__}"
@@ -72,33 +63,38 @@ def _check_params(params: object) -> list[FloatArray]:
             raise ValueError(f"params[{i}] is read-only; the optimizer updates it in place")
         if not np.all(np.isfinite(p)):
             raise ValueError(f"params[{i}] contains nan or inf")
+    check.distinct_arrays("params", params)
     return list(params)
 
 
 def _check_grads(grads: object, params: list[FloatArray]) -> list[FloatArray]:
-    """Check ``grads`` against ``params``: same count, same shapes, finite numbers."""
+    """``grads`` against ``params``: same count, same shapes, finite in the params' dtype."""
     if not isinstance(grads, (list, tuple)):
-        raise TypeError(f"grads must be a list of arrays, one per parameter, got {type(grads)}")
+        raise TypeError(
+            f"grads must be a list of arrays, one per parameter, got {type(grads).__name__}"
+        )
     if len(grads) != len(params):
         raise ValueError(
             f"grads must hold one gradient per parameter: expected {len(params)}, got {len(grads)}"
         )
     checked = []
     for i, (g, p) in enumerate(zip(grads, params, strict=True)):
-        try:
-            g_arr = np.asarray(g, dtype=p.dtype)
-        except (TypeError, ValueError) as error:
-            raise TypeError(
-                f"grads[{i}] must be an array of numbers, got {type(g).__name__}"
-            ) from error
-        if g_arr.shape != p.shape:
+        g64 = check.array(f"grads[{i}]", g, finite=False)
+        if g64.shape != p.shape:
             raise ValueError(
-                f"grads[{i}] must have the shape of params[{i}], {p.shape}, got {g_arr.shape}"
+                f"grads[{i}] must have the shape of params[{i}], {p.shape}, got {g64.shape}"
             )
-        if not np.all(np.isfinite(g_arr)):
+        if not np.all(np.isfinite(g64)):
             raise ValueError(
                 f"grads[{i}] contains nan or inf: the loss has probably diverged "
                 "(try a smaller learning rate)"
+            )
+        with np.errstate(over="ignore"):
+            g_arr = g64.astype(p.dtype)
+        if not np.all(np.isfinite(g_arr)):
+            raise ValueError(
+                f"grads[{i}] holds {np.abs(g64).max():g}, beyond the largest {p.dtype} "
+                f"({np.finfo(p.dtype).max:g}) of params[{i}]: use float32 or float64 parameters"
             )
         checked.append(g_arr)
     return checked
@@ -128,7 +124,7 @@ class Optimizer(ABC):
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _check_number("lr", value, low=0.0, low_inclusive=False)
+        self._lr = _positive("lr", value)
 
     def step(self, grads: Sequence[ArrayLike]) -> None:
         """Update every parameter in place from its gradient.
@@ -151,6 +147,13 @@ class Optimizer(ABC):
 
 
 # --8<-- [end:base]
+
+
+def _sgd(momentum: float, nesterov: bool, weight_decay: float) -> tuple[float, bool, float]:
+    mu = _fraction("momentum", momentum)
+    if check.flag("nesterov", nesterov) and mu == 0:
+        raise ValueError("nesterov=True needs momentum > 0, got momentum=0")
+    return mu, bool(nesterov), _non_negative("weight_decay", weight_decay)
 
 
 # --8<-- [start:sgd]
@@ -190,13 +193,7 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _check_fraction("momentum", momentum)
-        self.weight_decay = _check_number("weight_decay", weight_decay, low=0, low_inclusive=True)
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"nesterov must be True or False, got {nesterov!r}")
-        if nesterov and self.momentum == 0:
-            raise ValueError("nesterov=True needs momentum > 0, got momentum=0")
-        self.nesterov = nesterov
+        self.momentum, self.nesterov, self.weight_decay = _sgd(momentum, nesterov, weight_decay)
         self.buffers = [np.zeros_like(p) for p in self.params]
 
     def _update(self, i: int, p: FloatArray, g: FloatArray) -> None:
@@ -252,9 +249,8 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.alpha = _check_fraction("alpha", alpha)
-        self.eps = _check_number("eps", eps, low=0.0, low_inclusive=False)
-        self.momentum = _check_fraction("momentum", momentum)
+        self.alpha, self.eps = _fraction("alpha", alpha), _positive("eps", eps)
+        self.momentum = _fraction("momentum", momentum)
         self.square_avg = [np.zeros_like(p) for p in self.params]
         self.buffers = [np.zeros_like(p) for p in self.params]
 
@@ -300,7 +296,7 @@ class Adagrad(Optimizer):
 
     def __init__(self, params: Sequence[FloatArray], lr: float = 0.01, eps: float = 1e-10) -> None:
         super().__init__(params, lr)
-        self.eps = _check_number("eps", eps, low=0.0, low_inclusive=False)
+        self.eps = _positive("eps", eps)
         self.sum_squares = [np.zeros_like(p) for p in self.params]
 
     def _update(self, i: int, p: FloatArray, g: FloatArray) -> None:
@@ -310,6 +306,15 @@ class Adagrad(Optimizer):
 
 
 # --8<-- [end:adagrad]
+
+
+def _adam(
+    betas: tuple[float, float], eps: float, weight_decay: float
+) -> tuple[float, float, float, float]:
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+    beta1, beta2 = _fraction("betas[0]", betas[0]), _fraction("betas[1]", betas[1])
+    return beta1, beta2, _positive("eps", eps), _non_negative("weight_decay", weight_decay)
 
 
 # --8<-- [start:adam]
@@ -354,12 +359,7 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.beta1 = _check_fraction("betas[0]", betas[0])
-        self.beta2 = _check_fraction("betas[1]", betas[1])
-        self.eps = _check_number("eps", eps, low=0.0, low_inclusive=False)
-        self.weight_decay = _check_number("weight_decay", weight_decay, low=0, low_inclusive=True)
+        self.beta1, self.beta2, self.eps, self.weight_decay = _adam(betas, eps, weight_decay)
         self.m = [np.zeros_like(p) for p in self.params]
         self.v = [np.zeros_like(p) for p in self.params]
 
@@ -438,18 +438,24 @@ def make_optimizer(name: str, params: Sequence[FloatArray], **hyperparameters: A
         >>> type(make_optimizer("adamw", [np.zeros(3)])).__name__
         'AdamW'
     """
-    if name not in OPTIMIZERS:
-        raise ValueError(f"name must be one of {sorted(OPTIMIZERS)}, got {name!r}")
-    return OPTIMIZERS[name](params, **hyperparameters)
+    return OPTIMIZERS[check.choice("name", name, OPTIMIZERS)](params, **hyperparameters)
+
+
+def _step_lr(lr0: float, step: int, step_size: int, gamma: float) -> tuple[float, int, float]:
+    check.integer("step", step, low=0)
+    gamma = check.number("gamma", gamma, low=0, high=1, low_open=True)
+    return _positive("lr0", lr0), check.positive_int("step_size", step_size), gamma
+
+
+def _cosine_lr(lr0: float, step: int, t_max: int, eta_min: float) -> tuple[float, int, float]:
+    check.integer("step", step, low=0)
+    lr0, eta_min = _positive("lr0", lr0), _non_negative("eta_min", eta_min)
+    if eta_min >= lr0:
+        raise ValueError(f"eta_min must be below lr0={lr0!r}, got {eta_min!r}")
+    return lr0, check.positive_int("t_max", t_max), eta_min
 
 
 # --8<-- [start:schedules]
-def _check_schedule(lr0: float, step: int) -> float:
-    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
-        raise ValueError(f"step must be an integer >= 0, got {step!r}")
-    return _check_number("lr0", lr0, low=0.0, low_inclusive=False)
-
-
 def step_lr(lr0: float, step: int, step_size: int, gamma: float = 0.1) -> float:
     r"""Step decay: multiply the learning rate by ``gamma`` every ``step_size`` steps.
 
@@ -468,12 +474,7 @@ def step_lr(lr0: float, step: int, step_size: int, gamma: float = 0.1) -> float:
         >>> rates
         [0.1, 0.1, 0.05, 0.05, 0.025]
     """
-    lr0 = _check_schedule(lr0, step)
-    if isinstance(step_size, bool) or not isinstance(step_size, (int, np.integer)) or step_size < 1:
-        raise ValueError(f"step_size must be an integer >= 1, got {step_size!r}")
-    gamma = _check_number("gamma", gamma, low=0.0, low_inclusive=False)
-    if gamma > 1:
-        raise ValueError(f"gamma must be in (0, 1] for a decay, got {gamma!r}")
+    lr0, step_size, gamma = _step_lr(lr0, step, step_size, gamma)
     return lr0 * gamma ** (step // step_size)
 
 
@@ -496,12 +497,7 @@ def cosine_lr(lr0: float, step: int, t_max: int, eta_min: float = 0.0) -> float:
         >>> rates
         [0.1, 0.0854, 0.05, 0.0146, 0.0]
     """
-    lr0 = _check_schedule(lr0, step)
-    if isinstance(t_max, bool) or not isinstance(t_max, (int, np.integer)) or t_max < 1:
-        raise ValueError(f"t_max must be an integer >= 1, got {t_max!r}")
-    eta_min = _check_number("eta_min", eta_min, low=0.0, low_inclusive=True)
-    if eta_min >= lr0:
-        raise ValueError(f"eta_min must be below lr0={lr0!r}, got {eta_min!r}")
+    lr0, t_max, eta_min = _cosine_lr(lr0, step, t_max, eta_min)
     return eta_min + (lr0 - eta_min) * (1 + math.cos(math.pi * step / t_max)) / 2
 
 

@@ -11,46 +11,43 @@ Notation: ``bias`` is 1 when the layer has a bias and 0 otherwise.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import torch
 
-
-def _positive_int(name: str, value: object) -> int:
-    # bool is a subclass of int; True as a layer size is a bug, not a 1.
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return value
+from snippets import _validate as check
 
 
 def _flag(name: str, value: object) -> int:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return int(value)
+    """``bias`` and ``bidirectional`` as the 0 or 1 of the formulas (True or False only)."""
+    return int(check.flag(name, value))
 
 
 def _kernel(kernel_size: int | Sequence[int], dims: int) -> int:
     """Number of kernel positions: k for 1-D, kh * kw for 2-D."""
-    sizes = [kernel_size] * dims if isinstance(kernel_size, int) else list(kernel_size)
+    if isinstance(kernel_size, (int, np.integer)) and not isinstance(kernel_size, bool):
+        kernel_size = [int(kernel_size)] * dims
+    sizes = check.sizes("kernel_size", kernel_size, minimum_length=dims)
     if len(sizes) != dims:
         raise ValueError(
             f"kernel_size must be an int or a sequence of {dims} ints, got {kernel_size!r}"
         )
-    product = 1
-    for size in sizes:
-        product *= _positive_int("kernel_size", size)
-    return product
+    return math.prod(sizes)
 
 
-def _groups(in_channels: int, out_channels: int, groups: int) -> int:
-    _positive_int("groups", groups)
-    if in_channels % groups or out_channels % groups:
-        raise ValueError(
-            f"groups={groups} must divide both in_channels={in_channels} "
-            f"and out_channels={out_channels}"
-        )
-    return groups
+def _conv_sizes(
+    in_channels: int, out_channels: int, kernel_size: int | Sequence[int], groups: int, dims: int
+) -> tuple[int, int, int, int]:
+    """in_channels, out_channels, groups (dividing both) and the kernel's number of positions."""
+    c_in, c_out, g = check.positive_ints(
+        in_channels=in_channels, out_channels=out_channels, groups=groups
+    )
+    if c_in % g or c_out % g:
+        raise ValueError(f"groups={g} must divide both in_channels={c_in} and out_channels={c_out}")
+    return c_in, c_out, g, _kernel(kernel_size, dims)
 
 
 # --8<-- [start:dense]
@@ -64,8 +61,7 @@ def linear_parameters(in_features: int, out_features: int, bias: bool = True) ->
         >>> linear_parameters(784, 128)
         100480
     """
-    n_in = _positive_int("in_features", in_features)
-    n_out = _positive_int("out_features", out_features)
+    n_in, n_out = check.positive_ints(in_features=in_features, out_features=out_features)
     return n_out * n_in + _flag("bias", bias) * n_out
 
 
@@ -78,11 +74,8 @@ def mlp_parameters(layer_sizes: Sequence[int], bias: bool = True) -> int:
         >>> mlp_parameters([2, 2, 2])  # the 2-2-2 network of the backpropagation chapter
         12
     """
-    if isinstance(layer_sizes, (str, bytes)) or len(layer_sizes) < 2:
-        raise ValueError(f"layer_sizes must list at least 2 sizes, got {layer_sizes!r}")
-    return sum(
-        linear_parameters(n_in, n_out, bias) for n_in, n_out in itertools.pairwise(layer_sizes)
-    )
+    sizes = check.sizes("layer_sizes", layer_sizes, minimum_length=2)
+    return sum(linear_parameters(n_in, n_out, bias) for n_in, n_out in itertools.pairwise(sizes))
 
 
 # --8<-- [end:dense]
@@ -106,10 +99,8 @@ def conv1d_parameters(
         >>> conv1d_parameters(16, 32, kernel_size=5)
         2592
     """
-    c_in = _positive_int("in_channels", in_channels)
-    c_out = _positive_int("out_channels", out_channels)
-    g = _groups(c_in, c_out, groups)
-    return c_out * (c_in // g) * _kernel(kernel_size, 1) + _flag("bias", bias) * c_out
+    c_in, c_out, g, k = _conv_sizes(in_channels, out_channels, kernel_size, groups, dims=1)
+    return c_out * (c_in // g) * k + _flag("bias", bias) * c_out
 
 
 def conv2d_parameters(
@@ -131,10 +122,8 @@ def conv2d_parameters(
         >>> conv2d_parameters(64, 64, kernel_size=(3, 3), groups=64)  # depthwise
         640
     """
-    c_in = _positive_int("in_channels", in_channels)
-    c_out = _positive_int("out_channels", out_channels)
-    g = _groups(c_in, c_out, groups)
-    return c_out * (c_in // g) * _kernel(kernel_size, 2) + _flag("bias", bias) * c_out
+    c_in, c_out, g, k = _conv_sizes(in_channels, out_channels, kernel_size, groups, dims=2)
+    return c_out * (c_in // g) * k + _flag("bias", bias) * c_out
 
 
 # --8<-- [end:conv]
@@ -150,12 +139,22 @@ def embedding_parameters(num_embeddings: int, embedding_dim: int) -> int:
         >>> embedding_parameters(30000, 512)
         15360000
     """
-    return _positive_int("num_embeddings", num_embeddings) * _positive_int(
-        "embedding_dim", embedding_dim
-    )
+    rows, width = check.positive_ints(num_embeddings=num_embeddings, embedding_dim=embedding_dim)
+    return rows * width
 
 
 # --8<-- [end:embedding]
+
+
+def _recurrent(
+    cell: str, input_size: int, hidden_size: int, num_layers: int, bias: bool, bidirectional: bool
+) -> tuple[int, int, int, int, int]:
+    """n, h, the number of layers, the 0/1 bias and the number of directions, checked."""
+    check.choice("cell", cell, GATES)
+    n, h, layers = check.positive_ints(
+        input_size=input_size, hidden_size=hidden_size, num_layers=num_layers
+    )
+    return n, h, layers, _flag("bias", bias), 1 + _flag("bidirectional", bidirectional)
 
 
 # --8<-- [start:recurrent]
@@ -192,13 +191,9 @@ def recurrent_parameters(
         >>> recurrent_parameters("gru", 10, 20, num_layers=2, bidirectional=True)
         11280
     """
-    if cell not in GATES:
-        raise ValueError(f"cell must be one of {sorted(GATES)}, got {cell!r}")
-    n = _positive_int("input_size", input_size)
-    h = _positive_int("hidden_size", hidden_size)
-    layers = _positive_int("num_layers", num_layers)
-    b = _flag("bias", bias)
-    directions = 1 + _flag("bidirectional", bidirectional)
+    n, h, layers, b, directions = _recurrent(
+        cell, input_size, hidden_size, num_layers, bias, bidirectional
+    )
     total = 0
     for layer in range(layers):
         n_layer = n if layer == 0 else directions * h
@@ -270,10 +265,9 @@ def stack_parameters(layers: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
         if not (isinstance(layer, tuple) and len(layer) == 2):
             raise TypeError(f"layers[{index}] must be a (kind, arguments) pair, got {layer!r}")
         kind, arguments = layer
-        if kind not in LAYER_COUNTERS:
-            raise ValueError(
-                f"layers[{index}] kind must be one of {sorted(LAYER_COUNTERS)}, got {kind!r}"
-            )
+        check.choice(f"layers[{index}] kind", kind, LAYER_COUNTERS)
+        if not isinstance(arguments, Mapping):
+            raise TypeError(f"layers[{index}] arguments must be a dict, got {arguments!r}")
         total += LAYER_COUNTERS[kind](**arguments)
     return total
 

@@ -11,7 +11,6 @@ same code runs on a GPU: only ``device`` changes.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -25,6 +24,7 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from snippets import _validate as check
 from snippets.device import get_device, seed_everything
 
 Progress = Callable[[int, int, str], None]
@@ -64,12 +64,10 @@ def load_digits_splits(
         >>> splits.X_train.shape, splits.X_val.shape, splits.X_test.shape
         ((1293, 64), (144, 64), (360, 64))
     """
-    for name, value in (("test_fraction", test_fraction), ("val_fraction", val_fraction)):
-        if not 0.0 < value < 1.0:
-            raise ValueError(f"{name} must be strictly between 0 and 1, got {value!r}")
+    check.fractions(test_fraction=test_fraction, val_fraction=val_fraction)
     X, y = load_digits(return_X_y=True)
     X_rest, X_test, y_rest, y_test = train_test_split(
-        X, y, test_size=test_fraction, random_state=seed, stratify=y
+        X, y, test_size=test_fraction, random_state=check.seed(seed), stratify=y
     )
     X_train, X_val, y_train, y_val = train_test_split(
         X_rest, y_rest, test_size=val_fraction, random_state=seed, stratify=y_rest
@@ -83,10 +81,13 @@ def load_digits_splits(
         return scaled
 
     return DigitsSplits(
-        scale(X_train), y_train.astype(np.int64),
-        scale(X_val), y_val.astype(np.int64),
-        scale(X_test), y_test.astype(np.int64),
-    )  # fmt: skip
+        X_train=scale(X_train),
+        y_train=y_train.astype(np.int64),
+        X_val=scale(X_val),
+        y_val=y_val.astype(np.int64),
+        X_test=scale(X_test),
+        y_test=y_test.astype(np.int64),
+    )
 
 
 # --8<-- [end:data]
@@ -106,6 +107,7 @@ class TinyNet(nn.Module):
 
     def __init__(self, n_inputs: int = 64, hidden: int = 64, n_classes: int = 10) -> None:
         super().__init__()
+        check.positive_ints(n_inputs=n_inputs, hidden=hidden, n_classes=n_classes)
         self.layers = nn.Sequential(
             nn.Linear(n_inputs, hidden),
             nn.ReLU(),
@@ -113,7 +115,7 @@ class TinyNet(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.layers(x)  # type: ignore[no-any-return]
+        return self.layers(x)
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -205,11 +207,13 @@ class TinyNetworkResult:
         return data
 
 
-def _check_positive(name: str, value: object, *, integer: bool) -> None:
-    kinds: tuple[type, ...] = (int,) if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not 0 < float(value) < math.inf:  # type: ignore[arg-type]
-        expected = "a positive integer" if integer else "a positive finite number"
-        raise ValueError(f"{name} must be {expected}, got {value!r}")
+def _check_training(
+    epochs: int, seed: int, hidden: int, batch_size: int, lr: float, weight_decay: float
+) -> None:
+    check.positive_ints(epochs=epochs, hidden=hidden, batch_size=batch_size)
+    check.seed(seed)
+    check.number("lr", lr, low=0, low_open=True)
+    check.number("weight_decay", weight_decay, low=0)
 
 
 # --8<-- [start:train]
@@ -237,21 +241,16 @@ def train_tiny_network(
         progress: optional ``progress(epoch, epochs, label)`` callback.
 
     Raises:
-        ValueError: if a size or rate is not positive, or the device is unknown or absent.
+        ValueError: if a size or rate is not positive, the device is unknown or absent, or
+            the training diverges (a nan or inf loss: lr is too large).
 
     Example:
         >>> result = train_tiny_network(epochs=1, device="cpu")
         >>> len(result.history), result.n_parameters
         (1, 4810)
     """
-    for name, value in (("epochs", epochs), ("hidden", hidden), ("batch_size", batch_size)):
-        _check_positive(name, value, integer=True)
-    _check_positive("lr", lr, integer=False)
-    if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)):
-        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
-    if not 0.0 <= weight_decay < math.inf:
-        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
-    dev = device if isinstance(device, torch.device) else get_device(device)
+    _check_training(epochs, seed, hidden, batch_size, lr, weight_decay)
+    dev = get_device(device)
     seed_everything(seed)
 
     data = load_digits_splits(seed)
@@ -274,6 +273,7 @@ def train_tiny_network(
     for epoch in range(1, epochs + 1):
         train_loss, train_acc = train_one_epoch(model, loader, loss_fn, optimizer, dev)
         val_loss, val_acc = evaluate(model, X_val, y_val, loss_fn)
+        check.diverged(val_loss, epoch, lr)  # nan: the weights have blown up (lr too large)
         history.append(EpochRecord(epoch, train_loss, train_acc, val_loss, val_acc))
         if progress is not None:
             progress(epoch, epochs, f"val accuracy {val_acc:.1%}")

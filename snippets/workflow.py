@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import copy
 import csv
-import math
+import pickle
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -29,6 +30,7 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from snippets import _validate as check
 from snippets.device import get_device, seed_everything
 
 Task = Literal["classification", "regression"]
@@ -42,18 +44,6 @@ STEPS = (
     "define_problem", "prepare_data", "choose_architecture", "choose_loss",
     "choose_optimizer", "train", "tune", "test", "deploy",
 )  # fmt: skip
-
-
-def _check_positive(name: str, value: object, *, integer: bool) -> None:
-    kinds: tuple[type, ...] = (int,) if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not 0 < float(value) < math.inf:  # type: ignore[arg-type]
-        expected = "a positive integer" if integer else "a positive finite number"
-        raise ValueError(f"{name} must be {expected}, got {value!r}")
-
-
-def _check_fraction(name: str, value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value < 1.0:
-        raise ValueError(f"{name} must be strictly between 0 and 1, got {value!r}")
 
 
 # --8<-- [start:define_problem]
@@ -84,7 +74,7 @@ class Problem:
 
 
 def _friedman() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    return make_friedman1(n_samples=1000, n_features=5, noise=FRIEDMAN_NOISE, random_state=0)  # type: ignore[no-any-return]
+    return make_friedman1(n_samples=1000, n_features=5, noise=FRIEDMAN_NOISE, random_state=0)
 
 
 def define_problem(name: str = "breast-cancer") -> Problem:
@@ -103,6 +93,7 @@ def define_problem(name: str = "breast-cancer") -> Problem:
         >>> problem.task, problem.X.shape, problem.class_names
         ('classification', (178, 13), ('class_0', 'class_1', 'class_2'))
     """
+    check.choice("name", name, ("breast-cancer", "wine", "friedman"))
     if name in ("breast-cancer", "wine"):
         bunch = load_breast_cancer() if name == "breast-cancer" else load_wine()
         return Problem(
@@ -113,17 +104,15 @@ def define_problem(name: str = "breast-cancer") -> Problem:
             feature_names=tuple(str(f) for f in bunch.feature_names),
             class_names=tuple(str(c) for c in bunch.target_names),
         )
-    if name == "friedman":
-        X, y = _friedman()
-        return Problem(
-            name=name,
-            task="regression",
-            X=X,
-            y=y.astype(np.float64),
-            feature_names=tuple(f"x{i}" for i in range(1, X.shape[1] + 1)),
-            noise_std=FRIEDMAN_NOISE,
-        )
-    raise ValueError(f"name must be one of 'breast-cancer', 'wine', 'friedman', got {name!r}")
+    X, y = _friedman()
+    return Problem(
+        name=name,
+        task="regression",
+        X=X,
+        y=y.astype(np.float64),
+        feature_names=tuple(f"x{i}" for i in range(1, X.shape[1] + 1)),
+        noise_std=FRIEDMAN_NOISE,
+    )
 
 
 # --8<-- [end:define_problem]
@@ -203,11 +192,14 @@ def prepare_data(
         >>> data.X_train.shape, data.X_val.shape, len(data.test), data.test.accesses
         ((364, 30), (91, 30), 114, [])
     """
-    _check_fraction("val_fraction", val_fraction)
-    _check_fraction("test_fraction", test_fraction)
+    check.fractions(val_fraction=val_fraction, test_fraction=test_fraction)
     stratify = problem.y if problem.task == "classification" else None
     X_rest, X_test, y_rest, y_test = train_test_split(
-        problem.X, problem.y, test_size=test_fraction, random_state=seed, stratify=stratify
+        problem.X,
+        problem.y,
+        test_size=test_fraction,
+        random_state=check.seed(seed),
+        stratify=stratify,
     )
     stratify = y_rest if problem.task == "classification" else None
     X_train, X_val, y_train, y_val = train_test_split(
@@ -222,10 +214,9 @@ def prepare_data(
     elif problem.n_outputs == 1:  # one logit: BCE wants float targets of shape (n, 1)
         y_train = y_train.astype(np.float32).reshape(-1, 1)
         y_val = y_val.astype(np.float32).reshape(-1, 1)
-    return PreparedData(
-        x_scaler.transform(X_train), y_train, x_scaler.transform(X_val), y_val,
-        SealedTestSet(X_test, y_test), x_scaler, y_scaler,
-    )  # fmt: skip
+    X_train, X_val = x_scaler.transform(X_train), x_scaler.transform(X_val)
+    test_set = SealedTestSet(X_test, y_test)
+    return PreparedData(X_train, y_train, X_val, y_val, test_set, x_scaler, y_scaler)
 
 
 # --8<-- [end:prepare_data]
@@ -247,12 +238,10 @@ def build_mlp(n_inputs: int, hidden: Sequence[int], n_outputs: int) -> nn.Sequen
           (2): Linear(in_features=8, out_features=1, bias=True)
         )
     """
-    _check_positive("n_inputs", n_inputs, integer=True)
-    _check_positive("n_outputs", n_outputs, integer=True)
+    check.positive_ints(n_inputs=n_inputs, n_outputs=n_outputs)
     layers: list[nn.Module] = []
     width = n_inputs
-    for h in hidden:
-        _check_positive("each hidden width", h, integer=True)
+    for h in check.sizes("hidden", hidden, minimum_length=0):
         layers += [nn.Linear(width, h), nn.ReLU()]
         width = h
     layers.append(nn.Linear(width, n_outputs))
@@ -291,6 +280,13 @@ def choose_loss(problem: Problem) -> nn.Module:
 # --8<-- [end:choose_loss]
 
 
+def _optimizer_settings(name: str, lr: float, weight_decay: float) -> tuple[float, float]:
+    check.choice("name", name, OPTIMIZERS)
+    return check.number("lr", lr, low=0, low_open=True), check.number(
+        "weight_decay", weight_decay, low=0
+    )
+
+
 # --8<-- [start:choose_optimizer]
 OPTIMIZERS: dict[str, Callable[..., torch.optim.Optimizer]] = {
     "sgd": lambda params, lr, wd: torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=wd),
@@ -309,13 +305,7 @@ def choose_optimizer(
         >>> type(choose_optimizer(nn.Linear(2, 1), "sgd", lr=0.1)).__name__
         'SGD'
     """
-    if name not in OPTIMIZERS:
-        raise ValueError(f"name must be one of {sorted(OPTIMIZERS)}, got {name!r}")
-    _check_positive("lr", lr, integer=False)
-    if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)):
-        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
-    if not 0.0 <= weight_decay < math.inf:
-        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    lr, weight_decay = _optimizer_settings(name, lr, weight_decay)
     return OPTIMIZERS[name](model.parameters(), lr, weight_decay)
 
 
@@ -388,16 +378,14 @@ def train(
     epoch, a hyperparameter, so its score is slightly optimistic: only the test set,
     untouched until step 8, gives an unbiased estimate.
     """
-    for name, value in (("max_epochs", max_epochs), ("batch_size", batch_size)):
-        _check_positive(name, value, integer=True)
-    _check_positive("patience", patience, integer=True)
+    check.positive_ints(max_epochs=max_epochs, batch_size=batch_size, patience=patience)
     dev = device or torch.device("cpu")
     model.to(dev)
     loader = DataLoader(
         TensorDataset(torch.from_numpy(data.X_train), torch.from_numpy(data.y_train)),
         batch_size=batch_size,
         shuffle=True,
-        generator=torch.Generator().manual_seed(seed),
+        generator=torch.Generator().manual_seed(check.seed(seed)),
     )
     train_losses: list[float] = []
     val_losses: list[float] = []
@@ -415,6 +403,7 @@ def train(
             total += loss.item() * len(yb)
         train_losses.append(total / len(data.y_train))
         val_loss, val_metric = _validate(model, problem, data, loss_fn, dev)
+        check.diverged(val_loss, epoch, optimizer.param_groups[0]["lr"])  # nan is never best
         val_losses.append(val_loss)
         val_metrics.append(val_metric)
         if best_epoch == 0 or val_loss < val_losses[best_epoch - 1]:
@@ -471,8 +460,7 @@ def tune(
     lowest validation loss wins (the loss is continuous, so it separates settings that
     a small validation set scores with the same accuracy). The test set stays sealed.
     """
-    if not lrs or not hiddens:
-        raise ValueError(f"lrs and hiddens must be non-empty, got {lrs!r} and {hiddens!r}")
+    check.non_empty(lrs=lrs, hiddens=hiddens)
     trials: list[Trial] = []
     best_model: nn.Sequential | None = None
     for hidden in hiddens:
@@ -482,13 +470,17 @@ def tune(
             loss_fn = choose_loss(problem)
             optimizer = choose_optimizer(model, "adam", lr)
             report = train(
-                model, problem, data, loss_fn, optimizer,
-                max_epochs=max_epochs, seed=seed, device=device,
-            )  # fmt: skip
-            trials.append(
-                Trial(lr, tuple(hidden), report.best_val_loss, report.best_val_metric,
-                      report.best_epoch)
-            )  # fmt: skip
+                model,
+                problem,
+                data,
+                loss_fn,
+                optimizer,
+                max_epochs=max_epochs,
+                seed=seed,
+                device=device,
+            )
+            scores = (report.best_val_loss, report.best_val_metric, report.best_epoch)
+            trials.append(Trial(lr, tuple(hidden), *scores))
             if best_model is None or trials[-1].val_loss < min(t.val_loss for t in trials[:-1]):
                 best_model = model
     assert best_model is not None
@@ -526,7 +518,7 @@ class Pipeline(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x_mean, x_scale = self.get_buffer("x_mean"), self.get_buffer("x_scale")
         y_mean, y_scale = self.get_buffer("y_mean"), self.get_buffer("y_scale")
-        return self.net((x - x_mean) / x_scale) * y_scale + y_mean  # type: ignore[no-any-return]
+        return self.net((x - x_mean) / x_scale) * y_scale + y_mean
 
 
 def bundle(net: nn.Sequential, data: PreparedData) -> Pipeline:
@@ -580,6 +572,18 @@ def test(pipeline: Pipeline, problem: Problem, data: PreparedData) -> TestReport
 
 
 test.__test__ = False  # type: ignore[attr-defined]  # step 8 of the workflow, not a pytest test
+
+
+@contextmanager
+def _saved_by_deploy(path: Path) -> Iterator[None]:
+    """Report any failure to read ``path`` back as "not a model saved by this package"."""
+    try:
+        yield
+    except (pickle.UnpicklingError, EOFError, RuntimeError, KeyError, IndexError, TypeError,
+            ValueError, AttributeError) as error:  # fmt: skip
+        raise ValueError(
+            f"{path} is not a model saved by this package ({type(error).__name__} while loading)"
+        ) from error
 
 
 # --8<-- [start:deploy]
@@ -645,15 +649,13 @@ class Predictor:
     @torch.no_grad()
     def predict(self, X: ArrayLike) -> NDArray[Any]:
         """Class indices (classification) or values in the target's units (regression)."""
-        rows = np.asarray(X, dtype=np.float32)
+        rows = check.array("X", X).astype(np.float32)
         if rows.ndim == 1:
             rows = rows.reshape(1, -1)
         if rows.ndim != 2 or rows.shape[1] != self.n_features:
             raise ValueError(
                 f"X must have shape (n, {self.n_features}) for this model, got {rows.shape}"
             )
-        if not np.all(np.isfinite(rows)):
-            raise ValueError("X must contain only finite numbers")
         outputs = self.pipeline(torch.from_numpy(rows))
         if self.task == "regression":
             predicted: NDArray[Any] = outputs[:, 0].numpy().astype(np.float64)
@@ -678,11 +680,12 @@ def load_predictor(directory: str | Path) -> Predictor:
         raise ValueError(
             f"directory must hold a model.pt saved by deploy(), got {str(directory)!r}"
         )
-    meta = torch.load(path, weights_only=True)  # only tensors and built-in types: no pickle code
-    net = build_mlp(meta["n_features"], meta["hidden"], meta["n_outputs"])
-    pipeline = Pipeline(net, torch.zeros(meta["n_features"]), torch.ones(meta["n_features"]))
-    pipeline.load_state_dict(meta["state_dict"])
-    return Predictor(pipeline, meta)
+    with _saved_by_deploy(path):  # a damaged or foreign file: one clear error, not torch's
+        meta = torch.load(path, weights_only=True)  # only tensors and built-in types: no code
+        net = build_mlp(meta["n_features"], meta["hidden"], meta["n_outputs"])
+        pipeline = Pipeline(net, torch.zeros(meta["n_features"]), torch.ones(meta["n_features"]))
+        pipeline.load_state_dict(meta["state_dict"])
+        return Predictor(pipeline, meta)
 
 
 def predict(directory: str | Path, X: ArrayLike) -> NDArray[Any]:
@@ -720,6 +723,12 @@ def _is_number(text: str) -> bool:
 # --8<-- [end:deploy]
 
 
+def _check_run_settings(epochs: int, save_dir: str | Path | None) -> None:
+    check.positive_int("epochs", epochs)
+    if save_dir is not None:
+        check.writable_directory("save_dir", save_dir)
+
+
 # --8<-- [start:run_workflow]
 @dataclass(frozen=True, eq=False)
 class WorkflowResult:
@@ -738,11 +747,7 @@ class WorkflowResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (no arrays, no model)."""
-        trials = [
-            {"lr": t.lr, "hidden": list(t.hidden), "val_loss": t.val_loss,
-             "val_metric": t.val_metric, "best_epoch": t.best_epoch}
-            for t in self.tuning.trials
-        ]  # fmt: skip
+        trials = [asdict(t) | {"hidden": list(t.hidden)} for t in self.tuning.trials]
         return {
             "problem": self.problem.name,
             "task": self.problem.task,
@@ -781,8 +786,8 @@ def run_workflow(
         >>> result.steps[-2:], result.test_accesses
         (('test', 'deploy'), ('test',))
     """
-    _check_positive("epochs", epochs, integer=True)
-    dev = device if isinstance(device, torch.device) else get_device(device)
+    _check_run_settings(epochs, save_dir)  # before any work: no minutes lost to a bad path
+    dev = get_device(device)
     seed_everything(seed)
     start = time.perf_counter()
     done: list[str] = []
@@ -818,10 +823,20 @@ def run_workflow(
         examples = data.x_scaler.inverse_transform(data.X_val[:5])
         deployed = deploy(pipeline, problem, tuning.best.hidden, save_dir, examples)
     step("deploy", "saved" if deployed else "skipped (no save_dir)")
+    n_parameters = sum(p.numel() for p in tuning.model.parameters())
+    accesses, seconds = tuple(data.test.accesses), time.perf_counter() - start
     return WorkflowResult(
-        problem, tuple(done), tuple(data.test.accesses), first, tuning, report, deployed, str(dev),
-        time.perf_counter() - start, sum(p.numel() for p in tuning.model.parameters()),
-    )  # fmt: skip
+        problem,
+        tuple(done),
+        accesses,
+        first,
+        tuning,
+        report,
+        deployed,
+        str(dev),
+        seconds,
+        n_parameters,
+    )
 
 
 # --8<-- [end:run_workflow]

@@ -18,6 +18,14 @@ from types import ModuleType
 
 import pytest
 import torch
+from hypothesis import settings
+
+# One hypothesis profile for the whole suite: no per-example deadline, since timings on two
+# shared cores (a site build beside the tests) say nothing about correctness; speed targets
+# live in benchmarks/. HYPOTHESIS_PROFILE=thorough runs more examples.
+settings.register_profile("suite", deadline=None)
+settings.register_profile("thorough", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 # Two xdist workers share two cores: one thread each (subprocesses inherit OMP_NUM_THREADS).
 os.environ.setdefault("OMP_NUM_THREADS", "1")

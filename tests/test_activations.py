@@ -304,28 +304,28 @@ def test_non_finite_input_is_refused(name: str, bad: float) -> None:
 
 @pytest.mark.parametrize("name", ACTIVATION_NAMES)
 def test_non_numeric_input_is_refused(name: str) -> None:
-    with pytest.raises(TypeError, match="x must be an array of real numbers, got list"):
+    with pytest.raises(TypeError, match=r"x must be an array of real numbers, got .*\(list\)"):
         get_activation(name).function(["a", "b"])
 
 
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: get_activation("swish"), ValueError, r"unknown activation 'swish'.*'gelu'"),
+        (lambda: get_activation("swish"), ValueError, r"name must be one of .*'gelu'.*got 'swish'"),
         (lambda: get_activation("softmax"), ValueError, "use softmax and softmax_jvp"),
-        (lambda: get_activation(3), TypeError, "name must be a string, got int"),  # type: ignore[arg-type]
+        (lambda: get_activation(3), TypeError, r"name must be a string, .*got 3 \(int\)"),  # type: ignore[arg-type]
         (lambda: leaky_relu([1.0], float("nan")), ValueError, "negative_slope must be a finite"),
         (lambda: leaky_relu_grad([1.0], "0.1"), TypeError, "negative_slope must be a real number"),  # type: ignore[arg-type]
         (lambda: elu([1.0], float("inf")), ValueError, "alpha must be a finite number, got inf"),
-        (lambda: elu_grad([1.0], True), TypeError, "alpha must be a real number, got bool"),
-        (lambda: softmax(3.0), ValueError, "x must have at least one dimension"),
-        (lambda: softmax([1.0, 2.0], axis=1), ValueError, r"axis must be in \[-1, 0\].*got 1"),
-        (lambda: softmax([[1.0, 2.0]], axis=-3), ValueError, r"axis must be in \[-2, 1\]"),
-        (lambda: softmax([1.0, 2.0], axis=0.0), TypeError, "axis must be an integer, got float"),  # type: ignore[arg-type]
+        (lambda: elu_grad([1.0], True), TypeError, r"alpha must be .*True \(bool\)"),
+        (lambda: softmax(3.0), ValueError, "x must have at least 1 dimension"),
+        (lambda: softmax([1.0, 2.0], axis=1), ValueError, r"axis must be .* \[-1, 0\], got 1"),
+        (lambda: softmax([[1.0, 2.0]], axis=-3), ValueError, r"axis must be .* \[-2, 1\]"),
+        (lambda: softmax([1.0, 2.0], axis=0.0), TypeError, r"axis must be an integer, got 0.0"),  # type: ignore[arg-type]
         (lambda: softmax([1.0, np.nan]), ValueError, "x must contain only finite"),
-        (lambda: softmax_jvp([1.0, 2.0], [1.0]), ValueError, r"v must have the shape of x \(2,\)"),
+        (lambda: softmax_jvp([1.0, 2.0], [1.0]), ValueError, r"x and v must .* \(2,\) and \(1,\)"),
         (lambda: softmax_jvp([1.0, 2.0], [1.0, np.inf]), ValueError, "v must contain only finite"),
-        (lambda: softmax_jvp([1.0, 2.0], None), ValueError, "v must contain only finite"),  # type: ignore[arg-type]
+        (lambda: softmax_jvp([1.0, 2.0], None), TypeError, "v must be an array of real numbers"),  # type: ignore[arg-type]
     ],
 )
 def test_bad_arguments_name_themselves(
@@ -336,7 +336,7 @@ def test_bad_arguments_name_themselves(
 
 
 def test_unknown_name_lists_every_valid_one() -> None:
-    with pytest.raises(ValueError, match="unknown") as info:
+    with pytest.raises(ValueError, match="must be one of") as info:
         get_activation("softplus")
     for name in ACTIVATION_NAMES:
         assert repr(name) in str(info.value)

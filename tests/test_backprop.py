@@ -129,7 +129,7 @@ def test_from_seed_is_reproducible_and_initialised_like_nn_linear() -> None:
 smooth = st.sampled_from(["identity", "sigmoid", "tanh", "elu", "gelu", "softmax"])
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     sizes=st.lists(st.integers(1, 4), min_size=2, max_size=4),
     data=st.data(),
@@ -398,7 +398,7 @@ def _forward_then_backward(grad: Any) -> object:
         (
             lambda: MLP([np.ones(2)], [np.ones(2)], "tanh"),
             ValueError,
-            r"weights\[0\] must be a non-empty 2-D",
+            r"weights\[0\] must be a 2-D array",
         ),
         (
             lambda: MLP([[[np.nan]]], [[0.0]], "tanh"),
@@ -421,14 +421,14 @@ def _forward_then_backward(grad: Any) -> object:
             ValueError,
             "layer_sizes must list at least 2 positive",
         ),
-        (lambda: MLP.from_seed([3, 0], "tanh"), ValueError, "layer_sizes must list"),
-        (lambda: MLP.from_seed([3, 2], "tanh", seed=-1), ValueError, "seed must be a non-negative"),
+        (lambda: MLP.from_seed([3, 0], "tanh"), ValueError, r"layer_sizes\[1\] .* got 0"),
+        (lambda: MLP.from_seed([3, 2], "tanh", seed=-1), ValueError, r"seed must be .* \[0, "),
         (
             lambda: Net.forward(np.ones((4, 3))),
             ValueError,
             r"X must have 2 columns .* got shape \(4, 3\)",
         ),
-        (lambda: Net.forward(np.ones(2)), ValueError, "X must be a non-empty 2-D array"),
+        (lambda: Net.forward(np.ones(2)), ValueError, "X must be a 2-D array"),
         (lambda: Net.forward([[1.0, np.inf]]), ValueError, "X must contain only finite"),
         (lambda: MLP.from_seed([2, 1], "tanh").backward([[1.0]]), RuntimeError, "call forward"),
         (
@@ -454,7 +454,7 @@ def _forward_then_backward(grad: Any) -> object:
         (
             lambda: train(Net, np.ones((4, 2)), np.ones((4, 1)), epochs=0),
             ValueError,
-            "epochs must be a positive",
+            "epochs must be a positive integer",
         ),
         (
             lambda: train(Net, np.ones((4, 2)), np.ones((4, 1)), batch_size=0),
@@ -485,28 +485,28 @@ def _forward_then_backward(grad: Any) -> object:
         (
             lambda: gradient_check(Net, np.ones((2, 2)), np.ones((2, 1)), eps=0.0),
             ValueError,
-            "eps must be a float in",
+            r"eps must be a finite number in \(0, 1\)",
         ),
         (lambda: worked_example(weights=(0.1,) * 7), ValueError, "weights must hold 8 numbers"),
         (
             lambda: worked_example(inputs=(0.05, float("nan"))),
             ValueError,
-            "inputs must hold finite",
+            r"inputs\[1\] must be a finite number, got nan",
         ),
         (
             lambda: worked_example(targets=cast(Any, ("a", 1.0))),
             TypeError,
-            "targets must hold real numbers",
+            r"targets\[0\] must be a real number",
         ),
         (
             lambda: worked_example(learning_rate=0.0),
             ValueError,
-            "learning_rate must be > 0, got 0.0",
+            "learning_rate must be a finite number > 0, got 0.0",
         ),
         (
             lambda: format_worked_example(sections=["Epilogue"]),
             ValueError,
-            "sections must be among",
+            r"sections\[0\] must be one of .*, got .Epilogue.",
         ),
         (lambda: print_worked_example({"E_total": 1.0}), ValueError, "missing"),
     ],

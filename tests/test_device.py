@@ -69,7 +69,13 @@ def test_seed_everything_makes_all_generators_repeat() -> None:
     assert torch.are_deterministic_algorithms_enabled()
 
 
-@pytest.mark.parametrize("seed", [-1, 1.5, "7", True])
-def test_seed_must_be_a_non_negative_integer(seed: object) -> None:
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+@pytest.mark.parametrize("seed", [-1, 2**32, 10**400])
+def test_seed_must_lie_in_numpys_range(seed: int) -> None:
+    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 4294967295\]"):
+        seed_everything(seed)
+
+
+@pytest.mark.parametrize("seed", [1.5, "7", True, None])
+def test_seed_must_be_an_integer(seed: object) -> None:
+    with pytest.raises(TypeError, match="seed must be an integer, got"):
         seed_everything(seed)  # type: ignore[arg-type]

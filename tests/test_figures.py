@@ -221,10 +221,18 @@ def test_early_stopping_keeps_the_best_epoch_and_stops_after_patience() -> None:
     assert figures.early_stopping([1.0, 1.0, 1.0], patience=5) == (1, 3)  # ties do not improve
 
 
-@pytest.mark.parametrize("patience", [0, -1, 1.5, True])
-def test_early_stopping_refuses_a_bad_patience(patience: object) -> None:
-    with pytest.raises(ValueError, match="patience"):
+@pytest.mark.parametrize(
+    ("patience", "error"), [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError)]
+)
+def test_early_stopping_refuses_a_bad_patience(patience: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="patience must be"):
         figures.early_stopping([1.0], patience=patience)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("history", [[np.nan, 0.5, 0.4], [0.9, np.inf, 0.4]])
+def test_early_stopping_never_keeps_a_non_finite_loss(history: list[float]) -> None:
+    with pytest.raises(ValueError, match="val_loss must contain only finite numbers"):
+        figures.early_stopping(history, patience=2)
 
 
 def test_early_stopping_refuses_an_empty_history() -> None:

@@ -183,7 +183,7 @@ def test_minibatch_update_equals_torch_sgd_on_the_same_batches() -> None:
     np.testing.assert_allclose(history.w, w.detach().numpy(), rtol=1e-12)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     n=st.integers(5, 60),
     d=st.integers(1, 4),
@@ -199,7 +199,7 @@ def test_batch_gd_never_increases_the_loss_below_the_threshold(
     assert np.all(np.diff(loss) <= 1e-12 * loss[0])
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(
     n=st.integers(5, 60),
     batch=st.integers(1, 60),
@@ -337,25 +337,25 @@ def test_every_comparison_run_gets_closer_to_the_minimum(name: str) -> None:
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: mse(X[:, 0], Y, W_STAR), ValueError, r"X must be a non-empty 2-D array"),
+        (lambda: mse(X[:, 0], Y, W_STAR), ValueError, r"X must be a 2-D array, got shape"),
         (lambda: mse(X, Y[:-1], W_STAR), ValueError, r"y must be a 1-D array .* \(200,\), got"),
         (lambda: mse(X, Y, W_STAR[:2]), ValueError, r"w must have shape \(3,\)"),
         (lambda: mse_grad(X, np.full(200, np.nan), W_STAR), ValueError, "only finite numbers"),
         (lambda: mse(X, Y, [np.inf, 0.0, 0.0]), ValueError, "w must contain only finite"),
         (lambda: batch_gd(X, Y, lr=0.0, epochs=1), ValueError, "lr must be a finite number > 0"),
         (lambda: batch_gd(X, Y, lr=-0.1, epochs=1), ValueError, "lr must be a finite number > 0"),
-        (lambda: batch_gd(X, Y, lr=0.1, epochs=0), ValueError, "epochs must be an integer >= 1"),
+        (lambda: batch_gd(X, Y, lr=0.1, epochs=0), ValueError, "epochs must be a positive integer"),
         (lambda: minibatch_gd(X, Y, 0.1, 1, batch_size=0), ValueError, "batch_size must be an"),
-        (lambda: minibatch_gd(X, Y, 0.1, 1, batch_size=201), ValueError, "at most n_samples=200"),
+        (lambda: minibatch_gd(X, Y, 0.1, 1, batch_size=201), ValueError, r"\[1, 200\], got 201"),
         (lambda: batch_gd(X, Y, 0.1, 1, w0=[0.0]), ValueError, r"w must have shape \(3,\)"),
-        (lambda: make_linear_data(n_samples=0), ValueError, "n_samples must be an integer >= 1"),
+        (lambda: make_linear_data(n_samples=0), ValueError, "n_samples must be a positive integer"),
         (lambda: make_linear_data(noise=-1.0), ValueError, "noise must be a finite number >= 0"),
         (lambda: divergence_threshold([[1.0, 2.0]]), ValueError, "hessian must be a square"),
         (lambda: divergence_threshold([[1.0, 2.0], [0.0, 1.0]]), ValueError, "symmetric"),
         (lambda: divergence_threshold(np.zeros((2, 2))), ValueError, "a positive eigenvalue"),
         (lambda: mse_hessian(np.zeros((0, 3))), ValueError, "X must be a non-empty 2-D array"),
-        (lambda: quadratic([1.0, 2.0, 3.0]), ValueError, r"p must be a finite point \(x, y\)"),
-        (lambda: rosenbrock_grad([np.nan, 0.0]), ValueError, "p must be a finite point"),
+        (lambda: quadratic([1.0, 2.0, 3.0]), ValueError, r"p must be a point \(x, y\)"),
+        (lambda: rosenbrock_grad([np.nan, 0.0]), ValueError, "p must contain only finite numbers"),
         (lambda: trajectory("sgd", quadratic_grad, [[1.0]], 5, lr=0.1), ValueError, "start"),
         (lambda: trajectory("sgd", quadratic_grad, [1.0, 1.0], 0, lr=0.1), ValueError, "steps"),
         (lambda: trajectory("lbfgs", quadratic_grad, [1.0, 1.0], 5), ValueError, "name must be"),
@@ -378,5 +378,5 @@ def test_a_diverging_trajectory_raises_instead_of_returning_nan() -> None:
 def test_non_numbers_for_lr_and_epochs_are_refused() -> None:
     with pytest.raises(TypeError, match="lr must be a real number, got 'big'"):
         batch_gd(X, Y, lr="big", epochs=1)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"epochs must be an integer >= 1, got 2\.5"):
+    with pytest.raises(TypeError, match=r"epochs must be an integer, got 2\.5"):
         batch_gd(X, Y, lr=0.1, epochs=2.5)  # type: ignore[arg-type]

@@ -359,18 +359,18 @@ def test_kl_divergence_is_non_negative_and_zero_only_for_equal_distributions(
         ),
         (lambda: mae([1.0], [np.inf]), ValueError, "target must contain only finite"),
         (lambda: mse(["a"], [1.0]), TypeError, "pred must be an array of real numbers"),
-        (lambda: mse_grad([1.0], None), ValueError, "target must contain only finite"),  # type: ignore[arg-type]
+        (lambda: mse_grad([1.0], None), TypeError, "target must be an array of real numbers"),  # type: ignore[arg-type]
         (lambda: huber([1.0], [1.0], delta=0.0), ValueError, "delta must be a finite number > 0"),
         (lambda: huber_grad([1.0], [1.0], delta=-1.0), ValueError, "delta must be .* got -1.0"),
         (lambda: huber([1.0], [1.0], delta=np.nan), ValueError, "delta must be a finite"),
-        (lambda: huber([1.0], [1.0], delta="1"), TypeError, "delta must be a real number, got str"),  # type: ignore[arg-type]
+        (lambda: huber([1.0], [1.0], delta="1"), TypeError, r"delta must be a real .* \(str\)"),  # type: ignore[arg-type]
         (lambda: binary_cross_entropy([1.2], [1.0]), ValueError, r"prob must lie in \[0, 1\].*1.2"),
         (lambda: binary_cross_entropy_grad([-0.1], [1.0]), ValueError, "prob must lie in"),
         (lambda: binary_cross_entropy([0.5], [2.0]), ValueError, "target must lie in"),
         (lambda: binary_cross_entropy([0.5], [1.0, 0.0]), ValueError, "prob and target"),
         (lambda: binary_cross_entropy_with_logits([0.5], [-1.0]), ValueError, "target must lie in"),
         (lambda: binary_cross_entropy_with_logits_grad([np.inf], [1.0]), ValueError, "logits must"),
-        (lambda: cross_entropy([1.0, 2.0], [0]), ValueError, r"logits must have shape \(N, C\)"),
+        (lambda: cross_entropy([1.0, 2.0], [0]), ValueError, r"logits must be a 2-D.*\(2,\)"),
         (lambda: cross_entropy([[1.0, 2.0]], [0.0]), TypeError, "labels must be integer class"),
         (
             lambda: cross_entropy_grad([[1.0, 2.0]], [0, 1]),
@@ -410,3 +410,11 @@ def test_bad_arguments_name_themselves(
 ) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+def test_hypothesis_runs_without_a_deadline_under_the_suite_profile() -> None:
+    # A hypothesis test here once failed with DeadlineExceeded (267 ms against 200 ms) while
+    # the site build ran beside it: tests/conftest.py loads one profile without deadlines.
+    from hypothesis import settings
+
+    assert settings().deadline is None

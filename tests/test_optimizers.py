@@ -165,7 +165,7 @@ def test_defaults_equal_torch(cls: type[Optimizer]) -> None:
         assert defaults["initial_accumulator_value"] == 0
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20)
 @given(
     name=st.sampled_from(["sgd", "adam", "adamw", "rmsprop"]),
     lr=st.floats(1e-4, 0.1),
@@ -303,15 +303,15 @@ def test_make_optimizer_builds_every_class() -> None:
 ZERO = np.zeros(2)
 
 BAD_CONSTRUCTIONS: list[tuple[type[Optimizer], dict[str, Any], type[Exception], str]] = [
-    (SGD, {"lr": 0.0}, ValueError, r"lr must be a finite number > 0\.0, got 0\.0"),
-    (SGD, {"lr": -0.1}, ValueError, r"lr must be a finite number > 0\.0, got -0\.1"),
-    (Adam, {"lr": math.inf}, ValueError, "lr must be a finite number > 0.0, got inf"),
-    (Adam, {"lr": math.nan}, ValueError, "lr must be a finite number > 0.0, got nan"),
+    (SGD, {"lr": 0.0}, ValueError, r"lr must be a finite number > 0, got 0\.0"),
+    (SGD, {"lr": -0.1}, ValueError, r"lr must be a finite number > 0, got -0\.1"),
+    (Adam, {"lr": math.inf}, ValueError, "lr must be a finite number > 0, got inf"),
+    (Adam, {"lr": math.nan}, ValueError, "lr must be a finite number > 0, got nan"),
     (SGD, {"lr": "0.1"}, TypeError, "lr must be a real number, got '0.1' [(]str[)]"),
     (SGD, {"lr": True}, TypeError, "lr must be a real number, got True"),
-    (SGD, {"lr": 0.1, "momentum": -0.5}, ValueError, "momentum must be a finite number >= 0"),
-    (SGD, {"lr": 0.1, "momentum": 1.0}, ValueError, r"momentum must be in \[0, 1\), got 1\.0"),
-    (RMSprop, {"momentum": -0.1}, ValueError, "momentum must be a finite number >= 0"),
+    (SGD, {"lr": 0.1, "momentum": -0.5}, ValueError, r"momentum must be .* \[0, 1\), got -0.5"),
+    (SGD, {"lr": 0.1, "momentum": 1.0}, ValueError, r"momentum must be .* in \[0, 1\), got 1\.0"),
+    (RMSprop, {"momentum": -0.1}, ValueError, r"momentum must be a finite number in \[0, 1\)"),
     (SGD, {"lr": 0.1, "nesterov": True}, ValueError, "nesterov=True needs momentum > 0"),
     (SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": 1}, TypeError, "nesterov must be True or"),
     (
@@ -322,16 +322,16 @@ BAD_CONSTRUCTIONS: list[tuple[type[Optimizer], dict[str, Any], type[Exception], 
     ),
     (Adam, {"weight_decay": -0.1}, ValueError, "weight_decay must be a finite number >= 0"),
     (AdamW, {"weight_decay": math.inf}, ValueError, "weight_decay must be a finite number"),
-    (Adam, {"betas": (1.0, 0.999)}, ValueError, r"betas\[0\] must be in \[0, 1\), got 1\.0"),
-    (Adam, {"betas": (0.9, -0.1)}, ValueError, r"betas\[1\] must be a finite number >= 0"),
-    (AdamW, {"betas": (0.9, 1.5)}, ValueError, r"betas\[1\] must be in \[0, 1\), got 1\.5"),
+    (Adam, {"betas": (1.0, 0.999)}, ValueError, r"betas\[0\] must be .* \[0, 1\), got 1\.0"),
+    (Adam, {"betas": (0.9, -0.1)}, ValueError, r"betas\[1\] must be .* \[0, 1\), got -0\.1"),
+    (AdamW, {"betas": (0.9, 1.5)}, ValueError, r"betas\[1\] must be .* \[0, 1\), got 1\.5"),
     (Adam, {"betas": 0.9}, TypeError, r"betas must be a pair \(beta1, beta2\), got 0\.9"),
     (Adam, {"betas": (0.9, 0.99, 0.9)}, TypeError, r"betas must be a pair"),
     (Adam, {"eps": 0.0}, ValueError, "eps must be a finite number > 0"),
     (RMSprop, {"eps": -1e-8}, ValueError, "eps must be a finite number > 0"),
     (Adagrad, {"eps": 0}, ValueError, "eps must be a finite number > 0"),
     (Adagrad, {"lr": -0.01}, ValueError, "lr must be a finite number > 0"),
-    (RMSprop, {"alpha": 1.0}, ValueError, r"alpha must be in \[0, 1\)"),
+    (RMSprop, {"alpha": 1.0}, ValueError, r"alpha must be .* \[0, 1\)"),
 ]
 
 
@@ -377,7 +377,7 @@ def test_unknown_optimizer_name_lists_the_valid_ones() -> None:
         ([np.zeros((3, 1)), np.zeros((2, 2))], ValueError, r"grads\[0\] must have the shape"),
         ([np.zeros(3), np.full((2, 2), np.inf)], ValueError, r"grads\[1\] contains nan or inf"),
         ([np.array([0.0, np.nan, 0.0]), np.zeros((2, 2))], ValueError, r"grads\[0\] contains nan"),
-        ([np.zeros(3), "abc"], TypeError, r"grads\[1\] must be an array of numbers"),
+        ([np.zeros(3), "abc"], TypeError, r"grads\[1\] must be an array of real"),
         (np.zeros(3), TypeError, "grads must be a list of arrays"),
     ],
 )  # fmt: skip
@@ -402,13 +402,12 @@ def test_setting_a_bad_lr_between_steps_is_refused() -> None:
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: step_lr(0.1, -1, 5), "step must be an integer >= 0, got -1"),
-        (lambda: step_lr(0.1, 1.5, 5), "step must be an integer >= 0, got 1.5"),  # type: ignore[arg-type]
-        (lambda: step_lr(0.1, 3, 0), "step_size must be an integer >= 1, got 0"),
-        (lambda: step_lr(0.1, 3, 2, gamma=0.0), "gamma must be a finite number > 0"),
-        (lambda: step_lr(0.1, 3, 2, gamma=2.0), r"gamma must be in \(0, 1\]"),
+        (lambda: step_lr(0.1, -1, 5), "step must be a non-negative integer, got -1"),
+        (lambda: step_lr(0.1, 3, 0), "step_size must be a positive integer, got 0"),
+        (lambda: step_lr(0.1, 3, 2, gamma=0.0), r"gamma must be .* \(0, 1\], got 0\.0"),
+        (lambda: step_lr(0.1, 3, 2, gamma=2.0), r"gamma must be .* \(0, 1\], got 2\.0"),
         (lambda: step_lr(0.0, 3, 2), "lr0 must be a finite number > 0"),
-        (lambda: cosine_lr(0.1, 3, 0), "t_max must be an integer >= 1, got 0"),
+        (lambda: cosine_lr(0.1, 3, 0), "t_max must be a positive integer, got 0"),
         (lambda: cosine_lr(0.1, 3, 10, eta_min=-0.01), "eta_min must be a finite number >= 0"),
         (lambda: cosine_lr(0.1, 3, 10, eta_min=0.2), "eta_min must be below lr0=0.1, got 0.2"),
         (lambda: cosine_lr(-0.1, 3, 10), "lr0 must be a finite number > 0"),

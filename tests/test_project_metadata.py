@@ -42,7 +42,9 @@ def third_party_imports(folder: Path) -> dict[str, Path]:
     """Every top-level module imported anywhere in ``folder``'s Python files (inside functions
     too) that is neither the standard library nor one of the project's own modules."""
     own = {"snippets", "conftest"} | {p.stem for p in (ROOT / "hooks").glob("*.py")}
-    own |= {p.stem for p in (ROOT / "benchmarks").glob("*.py")}
+    own |= {
+        p.stem for folder in ("benchmarks", "tools", "tests") for p in (ROOT / folder).glob("*.py")
+    }
     found: dict[str, Path] = {}
     for path in sorted(folder.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf8"))):
