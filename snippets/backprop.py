@@ -18,6 +18,7 @@ The second half reproduces Matt Mazur's "A Step by Step Backpropagation Example"
 number by number, with scalar arithmetic named as in the article.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import itertools
@@ -39,6 +40,8 @@ from snippets.losses import (
     mse_grad,
 )
 from snippets.optimizers import make_optimizer
+
+# --8<-- [end:imports]
 
 FloatArray = NDArray[np.float64]
 
@@ -96,6 +99,7 @@ def activate_backward(name: str, z: FloatArray, grad_a: FloatArray) -> FloatArra
 # --8<-- [end:activation_step]
 
 
+# --8<-- [start:mlp]
 class MLP:
     """A multilayer perceptron: dense layers, each followed by its own activation.
 
@@ -254,6 +258,9 @@ class MLP:
         return grads
 
     # --8<-- [end:backward]
+
+
+# --8<-- [end:mlp]
 
 
 # --8<-- [start:loss]

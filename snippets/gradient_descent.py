@@ -17,6 +17,7 @@ function, with their gradients, and `trajectory`, which runs any optimizer of
     True
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,6 +28,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from snippets.optimizers import make_optimizer
+
+# --8<-- [end:imports]
 
 Vector = NDArray[np.float64]
 Matrix = NDArray[np.float64]

@@ -17,6 +17,7 @@ including its handling of extreme inputs, so that values and gradients agree wit
 | `kl_divergence(p, q)` | `F.kl_div(q.log(), p, reduction="batchmean")` |
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import math
@@ -25,6 +26,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from snippets.activations import sigmoid, softmax
+
+# --8<-- [end:imports]
 
 FloatArray = NDArray[np.float64]
 

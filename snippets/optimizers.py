@@ -18,6 +18,7 @@ before a step.
     array([ 0.8, -1.6])
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import math
@@ -28,6 +29,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+# --8<-- [end:imports]
 
 FloatArray = NDArray[np.floating[Any]]
 

@@ -8,6 +8,7 @@ size, number of layers, learning rate, ...) are the arguments: chosen by you, no
 Notation: ``bias`` is 1 when the layer has a bias and 0 otherwise.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import itertools
@@ -15,6 +16,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import torch
+
+# --8<-- [end:imports]
 
 
 def _positive_int(name: str, value: object) -> int:

@@ -9,6 +9,7 @@ ten epochs. With a fixed seed two runs on the CPU give bit-identical results, an
 same code runs on a GPU: only ``device`` changes.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import math
@@ -26,6 +27,8 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from snippets.device import get_device, seed_everything
+
+# --8<-- [end:imports]
 
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, label)`` after each epoch (the CLI draws a bar with it)."""

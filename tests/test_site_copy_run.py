@@ -165,11 +165,14 @@ def _unbound_globals(code: types.CodeType, namespace: dict[str, object]) -> str 
     stack = [(c, c.co_name) for c in code.co_consts if isinstance(c, types.CodeType)]
     while stack:
         inner, owner = stack.pop()
-        for instruction in dis.get_instructions(inner):
+        instructions = list(dis.get_instructions(inner))
+        own = {i.argval for i in instructions if i.opname == "STORE_NAME"}  # a class body's
+        for instruction in instructions:
             name = instruction.argval
             if (
                 instruction.opname in {"LOAD_GLOBAL", "LOAD_NAME"}
                 and isinstance(name, str)
+                and name not in own
                 and name not in namespace
                 and not hasattr(builtins, name)
             ):
