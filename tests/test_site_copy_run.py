@@ -10,7 +10,8 @@ its dependencies are imported. A block passes when
 * its title (the filename bar above it) contains the word "continues", and it runs after the
   page's earlier blocks, in order, in one namespace; or
 * its title says "needs a GPU": then it runs alone where CUDA is present and is skipped, with
-  that reason, elsewhere.
+  that reason, elsewhere; likewise a title saying "needs keras" (or "needs jax, flax and
+  optax"), for code of another framework: it runs alone where those modules are installed.
 
 Notebook pages run their cells in order, as Jupyter does: the first cell (the setup cell, the
 only one allowed IPython magics) in an in-process IPython kernel, every other cell as plain
@@ -27,9 +28,11 @@ import ast
 import builtins
 import dis
 import importlib
+import importlib.util
 import json
 import os
 import pkgutil
+import re
 import select
 import signal
 import sys
@@ -48,6 +51,7 @@ pytestmark = [pytest.mark.slow]
 
 SKIPPED_PAGES = ("reference/",)  # mkdocstrings' signatures and source listings
 CONTINUES, NEEDS_GPU = "continues", "needs a gpu"
+NEEDS_MODULES = re.compile(r"\bneeds ([\w.]+(?:(?:, | and )[\w.]+)*)")
 TIMEOUT_S = 120.0
 JOBS = 2
 
@@ -69,6 +73,17 @@ class Block:
     @property
     def needs_gpu(self) -> bool:
         return NEEDS_GPU in " ".join(self.title.lower().split())
+
+    @property
+    def needs_modules(self) -> list[str]:
+        """The modules a title such as "Flax NNX (needs jax, flax and optax)" names."""
+        match = NEEDS_MODULES.search(self.title)
+        if match is None or self.needs_gpu:
+            return []
+        return re.split(r", | and ", match[1])
+
+    def missing_modules(self) -> list[str]:
+        return [name for name in self.needs_modules if importlib.util.find_spec(name) is None]
 
     def head(self, lines: int = 3) -> str:
         shown = [line for line in self.code.splitlines() if line.strip()][:lines]
@@ -295,7 +310,7 @@ def _decode(job: _Job, status: int) -> list[str | None]:
 @dataclass(frozen=True)
 class Verdict:
     block: Block
-    kind: str  # "alone", "continues", "notebook", "gpu-skipped", "fails"
+    kind: str  # "alone", "continues", "notebook", "gpu-skipped", "module-skipped", "fails"
     error: str | None = None
 
     def describe(self) -> str:
@@ -321,7 +336,11 @@ def judge(blocks: list[Block], cuda: bool, jobs: int = JOBS) -> list[Verdict]:
     for block in blocks:
         pages.setdefault(block.page, []).append(block)
     notebooks = [b for b in pages.values() if b[0].notebook]
-    alone = [b for b in blocks if not b.notebook and (cuda or not b.needs_gpu)]
+    alone = [
+        b
+        for b in blocks
+        if not b.notebook and (cuda or not b.needs_gpu) and not b.missing_modules()
+    ]
     runs = run_sequences([[b] for b in alone] + notebooks, jobs)
     alone_error = {b: r[0] for b, r in zip(alone, runs, strict=False)}
     notebook_error = {
@@ -346,7 +365,10 @@ def judge(blocks: list[Block], cuda: bool, jobs: int = JOBS) -> list[Verdict]:
             error = notebook_magic(block) or notebook_error[block]
             verdicts.append(Verdict(block, "fails" if error else "notebook", error))
         elif block.needs_gpu and not cuda:
-            verdicts.append(Verdict(block, "gpu-skipped"))
+            verdicts.append(Verdict(block, "gpu-skipped", "needs a GPU; no CUDA device here"))
+        elif block.missing_modules():
+            missing = ", ".join(block.missing_modules())
+            verdicts.append(Verdict(block, "module-skipped", f"needs {missing}: not installed"))
         elif alone_error[block] is None:
             verdicts.append(Verdict(block, "alone"))
         elif not block.continues:
@@ -371,15 +393,19 @@ def figures(verdicts: list[Verdict]) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
+def blocks(site: Path) -> list[Block]:
+    return site_blocks(site)
+
+
+@pytest.fixture(scope="module")
 def warm() -> None:
     """The imports the children inherit (each child replaces ``__main__`` in its own copy)."""
     warm_up()
 
 
-def test_every_python_block_runs_where_a_reader_pastes_it(site: Path, warm: None) -> None:
+def test_every_python_block_runs_where_a_reader_pastes_it(blocks: list[Block], warm: None) -> None:
     import torch
 
-    blocks = site_blocks(site)
     assert len(blocks) >= 100, "almost no Python blocks found: did the page markup change?"
     verdicts = judge(blocks, cuda=torch.cuda.is_available())
     print("copy-run figures:", figures(verdicts))
@@ -387,10 +413,10 @@ def test_every_python_block_runs_where_a_reader_pastes_it(site: Path, warm: None
     assert not failures, f"{len(failures)} blocks do not run as copied:\n\n" + "\n\n".join(failures)
 
 
-def test_gpu_blocks_run_on_a_gpu(site: Path, warm: None) -> None:
+def test_gpu_blocks_run_on_a_gpu(blocks: list[Block], warm: None) -> None:
     import torch
 
-    gpu_blocks = [b for b in site_blocks(site) if b.needs_gpu]
+    gpu_blocks = [b for b in blocks if b.needs_gpu]
     if not torch.cuda.is_available():
         pytest.skip(f"{len(gpu_blocks)} block(s) titled 'needs a GPU'; no CUDA device here")
     verdicts = judge(gpu_blocks, cuda=True)
@@ -420,6 +446,9 @@ def test_runner_tells_alone_continued_and_broken_blocks_apart(warm: None) -> Non
         ("continues the block above", "assert x == 3.0"),  # continues, but is wrong
         ("needs a GPU", "import torch\ntorch.ones(1, device='cuda')"),
         ("", "def f(:\n    pass"),
+        ("", "def g():\n    return undefined_name"),  # runs, then fails when called
+        ("Other framework (needs no_such_module_here)", "import no_such_module_here"),
+        ("Plain math (needs math and json)", "import math, json"),
     )
     blocks = page_blocks(html, "synthetic/")
     assert [b.code.splitlines()[0] for b in blocks][:2] == ["import math", "print(x + 1)"]
@@ -431,11 +460,16 @@ def test_runner_tells_alone_continued_and_broken_blocks_apart(warm: None) -> Non
         "fails",
         "gpu-skipped",
         "fails",
+        "fails",
+        "module-skipped",
+        "alone",
     ]
     assert "NameError: name 'x' is not defined" in (verdicts[1].error or "")
     assert "title it 'continues'" in (verdicts[1].error or "")
     assert "AssertionError" in (verdicts[3].error or "")
     assert "SyntaxError" in (verdicts[5].error or "")
+    assert "g uses 'undefined_name'" in (verdicts[6].error or "")
+    assert "no_such_module_here" in (verdicts[7].error or "")
     assert "synthetic/ block 2" in verdicts[1].describe()
     assert "print(x + 1)" in verdicts[1].describe()
 
