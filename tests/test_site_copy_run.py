@@ -324,9 +324,11 @@ def notebook_magic(block: Block) -> str | None:
     if block.number == 1:
         return None
     try:
-        ast.parse(block.code)
+        tree = ast.parse(block.code)
     except SyntaxError as exc:
         return f"not plain Python (IPython magics belong in the setup cell only): {exc.msg}"
+    if any(isinstance(node, ast.Name) and node.id == "get_ipython" for node in ast.walk(tree)):
+        return "calls get_ipython(), which plain Python lacks (keep it in the setup cell)"
     return None
 
 
@@ -490,8 +492,10 @@ def test_runner_runs_notebook_cells_in_order_and_refuses_late_magics(warm: None)
         + cell("%config InlineBackend.figure_formats = ['svg']\nimport math")
         + cell("y = math.pi")
         + cell("%time z = y")
+        + cell("get_ipython().run_line_magic('time', 'z = y')")
         + "</div>"
     )
     verdicts = judge(page_blocks(html, "notebooks/n/"), cuda=False)
-    assert [v.kind for v in verdicts] == ["notebook", "notebook", "fails"]
+    assert [v.kind for v in verdicts] == ["notebook", "notebook", "fails", "fails"]
     assert "setup cell" in (verdicts[2].error or "")
+    assert "get_ipython" in (verdicts[3].error or "")
