@@ -27,7 +27,9 @@ from __future__ import annotations
 import ast
 import builtins
 import dis
+import functools
 import importlib
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -46,6 +48,8 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 pytestmark = [pytest.mark.slow]
 
@@ -306,6 +310,43 @@ def _decode(job: _Job, status: int) -> list[str | None]:
 
 # --- The rules -------------------------------------------------------------------------------
 
+PACKAGE = "dl-day-one-snippets"
+
+
+@functools.cache
+def declared_modules() -> frozenset[str]:
+    """The top-level modules a reader has after ``pip install`` of the package: the standard
+    library, ``snippets`` and the modules of the package's declared (non-extra) dependencies."""
+    requirements = [Requirement(r) for r in importlib.metadata.requires(PACKAGE) or []]
+    names = {canonicalize_name(r.name) for r in requirements if r.marker is None}
+    modules = {
+        module
+        for module, dists in importlib.metadata.packages_distributions().items()
+        if any(canonicalize_name(dist) in names for dist in dists)
+    }
+    return frozenset({*sys.stdlib_module_names, "snippets", *modules})
+
+
+def undeclared_imports(block: Block) -> str | None:
+    """Why the block would fail where only the package and its dependencies are installed."""
+    try:
+        tree = ast.parse(block.code)
+    except SyntaxError:
+        return None  # running it reports the error
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            imported.add(node.module.split(".")[0])
+    extra = sorted(imported - declared_modules() - set(block.needs_modules))
+    if not extra:
+        return None
+    return (
+        f"imports {', '.join(extra)}, which {PACKAGE} does not depend on: a reader who "
+        "installed the package has no such module (or title the block 'needs ...')"
+    )
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -363,7 +404,10 @@ def judge(blocks: list[Block], cuda: bool, jobs: int = JOBS) -> list[Verdict]:
     }
     verdicts = []
     for block in blocks:
-        if block.notebook:
+        undeclared = undeclared_imports(block)
+        if undeclared:
+            verdicts.append(Verdict(block, "fails", undeclared))
+        elif block.notebook:
             error = notebook_magic(block) or notebook_error[block]
             verdicts.append(Verdict(block, "fails" if error else "notebook", error))
         elif block.needs_gpu and not cuda:
@@ -451,6 +495,7 @@ def test_runner_tells_alone_continued_and_broken_blocks_apart(warm: None) -> Non
         ("", "def g():\n    return undefined_name"),  # runs, then fails when called
         ("Other framework (needs no_such_module_here)", "import no_such_module_here"),
         ("Plain math (needs math and json)", "import math, json"),
+        ("", "import pytest"),  # installed here, but not a dependency of the package
     )
     blocks = page_blocks(html, "synthetic/")
     assert [b.code.splitlines()[0] for b in blocks][:2] == ["import math", "print(x + 1)"]
@@ -465,6 +510,7 @@ def test_runner_tells_alone_continued_and_broken_blocks_apart(warm: None) -> Non
         "fails",
         "module-skipped",
         "alone",
+        "fails",
     ]
     assert "NameError: name 'x' is not defined" in (verdicts[1].error or "")
     assert "title it 'continues'" in (verdicts[1].error or "")
@@ -472,6 +518,9 @@ def test_runner_tells_alone_continued_and_broken_blocks_apart(warm: None) -> Non
     assert "SyntaxError" in (verdicts[5].error or "")
     assert "g uses 'undefined_name'" in (verdicts[6].error or "")
     assert "no_such_module_here" in (verdicts[7].error or "")
+    assert "imports pytest, which dl-day-one-snippets does not depend on" in (
+        verdicts[9].error or ""
+    )
     assert "synthetic/ block 2" in verdicts[1].describe()
     assert "print(x + 1)" in verdicts[1].describe()
 
