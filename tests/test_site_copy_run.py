@@ -25,8 +25,6 @@ take minutes. The code reference page (signatures and source listings) is out of
 from __future__ import annotations
 
 import ast
-import builtins
-import dis
 import functools
 import importlib
 import importlib.metadata
@@ -48,6 +46,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from excerpt_imports import unbound_names
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -170,37 +169,21 @@ def _run_plain(block: Block, namespace: dict[str, object]) -> str | None:
         exec(code, namespace)
     except BaseException as exc:  # the block's own error, whatever it is, is the result
         return _error(block, exc)
-    return _unbound_globals(code, namespace)
+    return _unbound_globals(block.code, namespace)
 
 
-def _unbound_globals(code: types.CodeType, namespace: dict[str, object]) -> str | None:
+def _unbound_globals(source: str, namespace: dict[str, object]) -> str | None:
     """The NameError a reader would get on calling what the block defines.
 
     A block that only defines a function runs even when the function's body uses a name the
     block never imports; the reader finds out on the first call. So every global name that the
     functions and classes of the block look up must exist once the block has run.
     """
-    missing: dict[str, str] = {}
-    stack = [(c, c.co_name) for c in code.co_consts if isinstance(c, types.CodeType)]
-    while stack:
-        inner, owner = stack.pop()
-        instructions = list(dis.get_instructions(inner))
-        own = {i.argval for i in instructions if i.opname == "STORE_NAME"}  # a class body's
-        for instruction in instructions:
-            name = instruction.argval
-            if (
-                instruction.opname in {"LOAD_GLOBAL", "LOAD_NAME"}
-                and isinstance(name, str)
-                and name not in own
-                and name not in namespace
-                and not hasattr(builtins, name)
-            ):
-                missing.setdefault(name, owner)
-        stack.extend((c, c.co_name) for c in inner.co_consts if isinstance(c, types.CodeType))
+    missing = sorted(name for name in unbound_names(source) if name not in namespace)
     if not missing:
         return None
-    uses = ", ".join(f"{owner} uses {name!r}" for name, owner in sorted(missing.items()))
-    return f"NameError on first call: {uses}, which the block neither defines nor imports"
+    names = ", ".join(repr(name) for name in missing)
+    return f"NameError on first call: it uses {names}, which the block neither defines nor imports"
 
 
 def _run_sequence(blocks: list[Block]) -> list[str | None]:
@@ -516,7 +499,7 @@ def test_runner_tells_alone_continued_and_broken_blocks_apart(warm: None) -> Non
     assert "title it 'continues'" in (verdicts[1].error or "")
     assert "AssertionError" in (verdicts[3].error or "")
     assert "SyntaxError" in (verdicts[5].error or "")
-    assert "g uses 'undefined_name'" in (verdicts[6].error or "")
+    assert "it uses 'undefined_name'" in (verdicts[6].error or "")
     assert "no_such_module_here" in (verdicts[7].error or "")
     assert "imports pytest, which dl-day-one-snippets does not depend on" in (
         verdicts[9].error or ""

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import excerpt_imports
 import pytest
 from conftest import DOCS, ROOT
 from markdown_it import MarkdownIt
@@ -177,3 +178,26 @@ def test_guard_tells_run_from_unrun(tmp_path: Path, text: str, ok: bool) -> None
     page = _write(tmp_path, text)
     (fence,) = [f for f in find_fences(page) if f.lang in PY_LANGS]
     assert (verdict(fence, collected_lines(page)) is None) is ok
+
+
+def test_excerpts_import_what_their_sections_use() -> None:
+    found = [e for page in excerpt_imports.pages() for e in excerpt_imports.excerpts(page)]
+    assert len(found) >= 50, "the excerpt check found almost no excerpts: is its pattern broken?"
+    stale = [f"{e.where()} should read:\n{e.expected}" for e in found if e.body != e.expected]
+    assert stale == [], "run `python3 tests/excerpt_imports.py` to update:\n" + "\n".join(stale)
+
+
+def test_excerpt_check_finds_a_stale_import(tmp_path: Path) -> None:
+    page = _write(
+        tmp_path,
+        '```{ .python notest title="snippets/neuron.py" }\n'
+        '--8<-- "snippets/neuron.py:imports"\n'
+        "from snippets.neuron import _no_such_helper\n\n"
+        '--8<-- "snippets/neuron.py:numpy_neuron"\n```\n',
+    )
+    (excerpt,) = excerpt_imports.excerpts(page)
+    assert excerpt.body != excerpt.expected
+    assert "_no_such_helper" not in excerpt.expected
+    assert excerpt.expected.startswith('--8<-- "snippets/neuron.py:imports"\n')
+    assert excerpt_imports.rewrite(page)
+    assert page.read_text().count("_no_such_helper") == 0
