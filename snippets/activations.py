@@ -11,6 +11,7 @@ exact erf-based GELU, ``torch.nn.ELU``'s ``alpha=1.0``), so that they agree with
 ``torch.autograd`` to rounding error.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import math
@@ -21,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from snippets import _validate as check
+# --8<-- [end:imports]
 
 FloatArray = NDArray[np.float64]
 

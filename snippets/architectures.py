@@ -16,6 +16,7 @@ builds and runs in milliseconds on a CPU. Sizes are arguments; the defaults fit 
 right shape, so that ``build(name)(*example_input(name))`` runs for every name.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import itertools
@@ -25,6 +26,7 @@ import torch
 from torch import Tensor, nn
 
 from snippets import _validate as check
+# --8<-- [end:imports]
 
 
 # --8<-- [start:count_parameters]

@@ -18,6 +18,7 @@ The second half reproduces Matt Mazur's "A Step by Step Backpropagation Example"
 number by number, with scalar arithmetic named as in the article.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import itertools
@@ -40,6 +41,8 @@ from snippets.losses import (
     mse_grad,
 )
 from snippets.optimizers import make_optimizer
+
+# --8<-- [end:imports]
 
 FloatArray = NDArray[np.float64]
 
@@ -84,6 +87,7 @@ def activate_backward(name: str, z: FloatArray, grad_a: FloatArray) -> FloatArra
 # --8<-- [end:activation_step]
 
 
+# --8<-- [start:mlp]
 class MLP:
     """A multilayer perceptron: dense layers, each followed by its own activation.
 
@@ -244,6 +248,9 @@ class MLP:
                 f"{self._pre_activations[-1].shape}, got {grad_A.shape}"
             )
         return grad_A
+
+
+# --8<-- [end:mlp]
 
 
 # --8<-- [start:loss]

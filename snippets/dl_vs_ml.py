@@ -13,6 +13,7 @@ For each we record test accuracy, training time and model size:
 model wins. Everything is seeded and offline: the data ship with scikit-learn or are generated.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import os
@@ -40,11 +41,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+from threadpoolctl import threadpool_limits
 from torch import nn
 
 from snippets import _validate as check
 from snippets.architectures import MLP, count_parameters
+
+# --8<-- [end:imports]
 
 Array = NDArray[np.float64]
 Labels = NDArray[np.int64]

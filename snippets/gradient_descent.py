@@ -17,6 +17,7 @@ function, with their gradients, and `trajectory`, which runs any optimizer of
     True
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,6 +29,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from snippets import _validate as check
 from snippets.optimizers import make_optimizer
+
+# --8<-- [end:imports]
 
 Vector = NDArray[np.float64]
 Matrix = NDArray[np.float64]

@@ -17,6 +17,7 @@ including its handling of extreme inputs, so that values and gradients agree wit
 | `kl_divergence(p, q)` | `F.kl_div(q.log(), p, reduction="batchmean")` |
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import numpy as np
@@ -24,6 +25,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from snippets import _validate as check
 from snippets.activations import sigmoid, softmax
+
+# --8<-- [end:imports]
 
 FloatArray = NDArray[np.float64]
 

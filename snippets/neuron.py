@@ -7,6 +7,7 @@ built from ``torch.nn.Linear(n, 1)`` and an activation, and gives the same numbe
 A layer of neurons is the same computation with a weight matrix: ``Y = phi(X W^T + b)``.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from snippets import _validate as check
 from snippets.activations import ACTIVATION_NAMES, Activation, get_activation
+
+# --8<-- [end:imports]
 
 # The same activations as torch modules, so that torch_neuron matches neuron name for name.
 TORCH_ACTIVATIONS: dict[str, Callable[[], torch.nn.Module]] = {

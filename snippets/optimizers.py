@@ -18,6 +18,7 @@ before a step.
     array([ 0.8, -1.6])
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import math
@@ -29,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from snippets import _validate as check
+# --8<-- [end:imports]
 
 FloatArray = NDArray[np.floating[Any]]
 

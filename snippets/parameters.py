@@ -8,6 +8,7 @@ size, number of layers, learning rate, ...) are the arguments: chosen by you, no
 Notation: ``bias`` is 1 when the layer has a bias and 0 otherwise.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import itertools
@@ -19,6 +20,7 @@ import numpy as np
 import torch
 
 from snippets import _validate as check
+# --8<-- [end:imports]
 
 
 def _flag(name: str, value: object) -> int:

@@ -9,6 +9,7 @@ ten epochs. With a fixed seed two runs on the CPU give bit-identical results, an
 same code runs on a GPU: only ``device`` changes.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import time
@@ -26,6 +27,8 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from snippets import _validate as check
 from snippets.device import get_device, seed_everything
+
+# --8<-- [end:imports]
 
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, label)`` after each epoch (the CLI draws a bar with it)."""

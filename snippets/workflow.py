@@ -10,6 +10,7 @@ is known). The test split is sealed in a `SealedTestSet` that records every acce
 opens only once: the tests assert that nothing looks at it before the test step.
 """
 
+# --8<-- [start:imports]
 from __future__ import annotations
 
 import copy
@@ -32,6 +33,8 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from snippets import _validate as check
 from snippets.device import get_device, seed_everything
+
+# --8<-- [end:imports]
 
 Task = Literal["classification", "regression"]
 Progress = Callable[[int, int, str], None]

@@ -7,16 +7,19 @@ nested or not, and accepts it only if it is
 * collected by pytest-markdown-docs (so it runs as a test), or
 * executed at build time by markdown-exec (``exec="on"``; the strict-build test then fails on
   any error), or
-* marked ``notest`` and either only includes a named section of ``snippets/<module>.py``
-  (which ``tests/test_<module>.py`` tests) or gives a ``reason="..."``.
+* marked ``notest`` and either only includes named sections of ``snippets/<module>.py``
+  (which ``tests/test_<module>.py`` tests), with at most ``from snippets.<module> import``
+  lines between them, or gives a ``reason="..."``.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import excerpt_imports
 import pytest
 from conftest import DOCS, ROOT
 from markdown_it import MarkdownIt
@@ -88,11 +91,27 @@ def python_fences() -> list[Fence]:
     ]
 
 
+def imports_from_snippets(code: str) -> bool:
+    """Whether ``code`` is nothing but ``from snippets.<module> import ...`` statements: the
+    helpers an included section uses from the rest of its module, so that the copy runs."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return False
+    return all(
+        isinstance(node, ast.ImportFrom) and (node.module or "").startswith("snippets.")
+        for node in tree.body
+    )
+
+
 def verdict(fence: Fence, collected: set[int]) -> str | None:
     """None when the fence is run or excused; otherwise what is wrong with it."""
     if "notest" in fence.words:
-        includes = [INCLUDE_LINE.match(line.strip()) for line in fence.body if line.strip()]
-        if includes and all(includes):
+        lines = [line.strip() for line in fence.body if line.strip()]
+        includes = [INCLUDE_LINE.match(line) for line in lines]
+        others = [line for line, match in zip(lines, includes, strict=True) if not match]
+        if any(includes) and imports_from_snippets("\n".join(others)):
+            includes = [match for match in includes if match]
             for match in includes:
                 assert match is not None
                 module = match["module"]
@@ -146,9 +165,39 @@ def _write(tmp_path: Path, text: str) -> Path:
         ),
         ('```{ .python notest }\n--8<-- "snippets/neuron.py:numpy_neuron"\n```\n', True),
         ('```{ .python notest }\n--8<-- "snippets/nonexistent.py:x"\n```\n', False),
+        (
+            '```{ .python notest }\n--8<-- "snippets/neuron.py:imports"\n'
+            "from snippets.neuron import _activation\n"
+            '--8<-- "snippets/neuron.py:numpy_neuron"\n```\n',
+            True,
+        ),
+        ('```{ .python notest }\n--8<-- "snippets/neuron.py:numpy_neuron"\nprint(1)\n```\n', False),
     ],
 )
 def test_guard_tells_run_from_unrun(tmp_path: Path, text: str, ok: bool) -> None:
     page = _write(tmp_path, text)
     (fence,) = [f for f in find_fences(page) if f.lang in PY_LANGS]
     assert (verdict(fence, collected_lines(page)) is None) is ok
+
+
+def test_excerpts_import_what_their_sections_use() -> None:
+    found = [e for page in excerpt_imports.pages() for e in excerpt_imports.excerpts(page)]
+    assert len(found) >= 50, "the excerpt check found almost no excerpts: is its pattern broken?"
+    stale = [f"{e.where()} should read:\n{e.expected}" for e in found if e.body != e.expected]
+    assert stale == [], "run `python3 tests/excerpt_imports.py` to update:\n" + "\n".join(stale)
+
+
+def test_excerpt_check_finds_a_stale_import(tmp_path: Path) -> None:
+    page = _write(
+        tmp_path,
+        '```{ .python notest title="snippets/neuron.py" }\n'
+        '--8<-- "snippets/neuron.py:imports"\n'
+        "from snippets.neuron import _no_such_helper\n\n"
+        '--8<-- "snippets/neuron.py:numpy_neuron"\n```\n',
+    )
+    (excerpt,) = excerpt_imports.excerpts(page)
+    assert excerpt.body != excerpt.expected
+    assert "_no_such_helper" not in excerpt.expected
+    assert excerpt.expected.startswith('--8<-- "snippets/neuron.py:imports"\n')
+    assert excerpt_imports.rewrite(page)
+    assert page.read_text().count("_no_such_helper") == 0
