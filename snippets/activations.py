@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from snippets import _validate as check
+
 # --8<-- [end:imports]
 
 FloatArray = NDArray[np.float64]

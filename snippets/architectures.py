@@ -26,6 +26,7 @@ import torch
 from torch import Tensor, nn
 
 from snippets import _validate as check
+
 # --8<-- [end:imports]
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from snippets import _validate as check
+
 # --8<-- [end:imports]
 
 
