@@ -31,9 +31,12 @@ PLACEHOLDER = '<div id="handout-chapters"></div>'
 DROP = "a.headerlink, a.md-content__button, .md-source-file, aside.md-source-file"
 
 _chapters: list[tuple[str, str, str]] = []  # (slug, title, reading-time line) in nav order
+_enabled = False  # whether this build has a handout page (a scratch build may have none)
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    global _enabled
+    _enabled = files.get_file_from_path(HANDOUT) is not None
     _chapters.clear()
     for page in chapters_of(nav):
         slug = page.file.src_uri.removesuffix(".md")
@@ -81,6 +84,11 @@ def chapter_section(html: str, slug: str, slugs: set[str]) -> str:
             details.decompose()
     for element in article.find_all(id=True):
         element["id"] = f"{slug}--{element['id']}"
+    # What points at an id (a tab's label, ARIA references) and the name of a group of tabs'
+    # radio buttons must follow, or Material's scripts stop at the first tab of the page.
+    for attribute in ("for", "aria-controls", "aria-labelledby", "aria-describedby", "name"):
+        for element in article.select(f"[{attribute}]"):
+            element[attribute] = f"{slug}--{element[attribute]}"
     title = article.find("h1")
     if title is not None:
         title["id"] = slug
@@ -102,6 +110,8 @@ def contents() -> str:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    if not _enabled:
+        return
     site = Path(config.site_dir)
     handout = site / HANDOUT.removesuffix(".md") / "index.html"
     if not handout.is_file():

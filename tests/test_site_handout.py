@@ -64,6 +64,19 @@ def test_links_between_chapters_become_links_within_the_handout() -> None:
     assert "Going further" not in section
 
 
+def test_a_tab_keeps_its_label_after_the_prefix() -> None:
+    """Material's tabs script fails on a page whose labels name ids that are not there."""
+    html = (
+        '<article class="md-content__inner"><h1 id="t">T</h1><div class="tabbed-set">'
+        '<input id="__tabbed_1_1" name="__tabbed_1" type="radio">'
+        '<label for="__tabbed_1_1">PyTorch</label></div></article>'
+    )
+    section = load_hook("handout").chapter_section(html, "frameworks", {"frameworks"})
+    assert 'id="frameworks--__tabbed_1_1"' in section
+    assert 'for="frameworks--__tabbed_1_1"' in section
+    assert 'name="frameworks--__tabbed_1"' in section
+
+
 @pytest.mark.browser
 def test_the_pdf_has_every_chapter_typeset(site: Path, tmp_path: Path) -> None:
     chromium = find_chromium()
