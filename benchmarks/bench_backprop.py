@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from snippets.backprop import MLP, loss_and_grad
+from snippets.backprop import NumpyMLP, loss_and_grad
 
 # (batch size, layer sizes): a small net, an MNIST-sized one, a wide one.
 CASES = [
@@ -35,7 +35,7 @@ def best_seconds(step: Callable[[], object], repeats: int = REPEATS) -> float:
     return min(times)
 
 
-def numpy_step(net: MLP, X: np.ndarray, y: np.ndarray) -> Callable[[], object]:
+def numpy_step(net: NumpyMLP, X: np.ndarray, y: np.ndarray) -> Callable[[], object]:
     def step() -> object:
         _, grad_output = loss_and_grad(net.forward(X), y, "mse")
         return net.backward(grad_output)
@@ -43,7 +43,9 @@ def numpy_step(net: MLP, X: np.ndarray, y: np.ndarray) -> Callable[[], object]:
     return step
 
 
-def torch_step(net: MLP, X: np.ndarray, y: np.ndarray, dtype: torch.dtype) -> Callable[[], object]:
+def torch_step(
+    net: NumpyMLP, X: np.ndarray, y: np.ndarray, dtype: torch.dtype
+) -> Callable[[], object]:
     layers: list[torch.nn.Module] = []
     for i, (W, b) in enumerate(zip(net.weights, net.biases, strict=True)):
         linear = torch.nn.Linear(W.shape[1], W.shape[0], dtype=dtype)
@@ -78,7 +80,7 @@ def main() -> None:
     print("-" * len(header))
     rng = np.random.default_rng(0)
     for batch, sizes in CASES:
-        net = MLP.from_seed(sizes, ["tanh"] * (len(sizes) - 2) + ["identity"], seed=0)
+        net = NumpyMLP.from_seed(sizes, ["tanh"] * (len(sizes) - 2) + ["identity"], seed=0)
         X, y = rng.normal(size=(batch, sizes[0])), rng.normal(size=(batch, sizes[-1]))
         t_numpy = best_seconds(numpy_step(net, X, y))
         t_64 = best_seconds(torch_step(net, X, y, torch.float64))

@@ -150,11 +150,11 @@ def run_backprop_xor(epochs: int = 2000, seed: int = 0) -> dict[str, Any]:
     """
     import numpy as np
 
-    from snippets.backprop import MLP, gradient_check, train
+    from snippets.backprop import NumpyMLP, gradient_check, train
 
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     y = np.array([[0.0], [1.0], [1.0], [0.0]])
-    model = MLP.from_seed([2, 4, 1], ["tanh", "sigmoid"], seed=seed)
+    model = NumpyMLP.from_seed([2, 4, 1], ["tanh", "sigmoid"], seed=seed)
     check = gradient_check(model, X, y, loss="mse")
     history = train(model, X, y, loss="mse", optimizer="sgd", lr=2.0, epochs=epochs, seed=seed)
     prediction = model.forward(X)

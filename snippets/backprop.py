@@ -88,7 +88,7 @@ def activate_backward(name: str, z: FloatArray, grad_a: FloatArray) -> FloatArra
 
 
 # --8<-- [start:mlp]
-class MLP:
+class NumpyMLP:
     """A multilayer perceptron: dense layers, each followed by its own activation.
 
     Args:
@@ -104,7 +104,7 @@ class MLP:
         ValueError: if the counts, shapes or names do not fit together.
 
     Example:
-        >>> net = MLP([[[1.0, -1.0]]], [[0.5]], "identity")
+        >>> net = NumpyMLP([[[1.0, -1.0]]], [[0.5]], "identity")
         >>> net.forward(np.array([[2.0, 1.0]]))
         array([[1.5]])
     """
@@ -149,7 +149,7 @@ class MLP:
     @classmethod
     def from_seed(
         cls, layer_sizes: Sequence[int], activations: str | Sequence[str], seed: int = 0
-    ) -> MLP:
+    ) -> NumpyMLP:
         """Build a network with random weights, initialised as ``torch.nn.Linear`` does.
 
         Every weight and bias of a layer with ``n_in`` inputs is drawn uniformly from
@@ -161,7 +161,7 @@ class MLP:
             seed: seed of the NumPy generator; the same seed gives the same network.
 
         Example:
-            >>> MLP.from_seed([3, 4, 2], ["tanh", "identity"]).layer_sizes
+            >>> NumpyMLP.from_seed([3, 4, 2], ["tanh", "identity"]).layer_sizes
             [3, 4, 2]
         """
         sizes, seed = check.sizes("layer_sizes", layer_sizes, 2), check.seed(seed)
@@ -296,7 +296,7 @@ def _labels_or_targets(name: str, y: ArrayLike, loss: str) -> NDArray[Any]:
 
 
 def _training_data(
-    model: MLP, X: ArrayLike, y: ArrayLike, loss: str, epochs: int, batch_size: int | None
+    model: NumpyMLP, X: ArrayLike, y: ArrayLike, loss: str, epochs: int, batch_size: int | None
 ) -> tuple[FloatArray, NDArray[Any], int, int]:
     """X, y checked against each other and against the model (one forward pass: targets
     that do not fit the output fail here, not in the middle of training), the epochs and
@@ -314,7 +314,7 @@ def _training_data(
 
 # --8<-- [start:train]
 def train(
-    model: MLP,
+    model: NumpyMLP,
     X: ArrayLike,
     y: ArrayLike,
     *,
@@ -350,7 +350,7 @@ def train(
         measured on the batches as they were seen, before each step.
 
     Example:
-        >>> net = MLP.from_seed([1, 1], "identity")
+        >>> net = NumpyMLP.from_seed([1, 1], "identity")
         >>> history = train(net, [[0.0], [1.0]], [[1.0], [3.0]], lr=0.5, epochs=200)
         >>> history[-1] < 1e-10 < history[0]
         True
@@ -376,7 +376,7 @@ def train(
 
 
 def _gradient_check_data(
-    model: MLP, X: ArrayLike, y: ArrayLike, loss: str, eps: float
+    model: NumpyMLP, X: ArrayLike, y: ArrayLike, loss: str, eps: float
 ) -> tuple[FloatArray, NDArray[Any], float]:
     y_arr = _labels_or_targets("y", y, loss)
     X_arr = _as_matrix("X", X, 2)
@@ -392,9 +392,9 @@ def _gradient_check_data(
 
 # --8<-- [start:gradient_check]
 def gradient_check(
-    model: MLP, X: ArrayLike, y: ArrayLike, loss: str = "mse", eps: float = 1e-6
+    model: NumpyMLP, X: ArrayLike, y: ArrayLike, loss: str = "mse", eps: float = 1e-6
 ) -> float:
-    """Compare `MLP.backward` with central finite differences; return the worst error.
+    """Compare `NumpyMLP.backward` with central finite differences; return the worst error.
 
     Each parameter ``p`` is nudged both ways, and ``(L(p + eps) - L(p - eps)) / (2 eps)``,
     accurate to ``O(eps^2)``, is compared with the analytic gradient. The relative error of
@@ -407,7 +407,7 @@ def gradient_check(
     below mean the gradients are right; 1e-2 or above means a bug.
 
     Example:
-        >>> net = MLP.from_seed([3, 4, 2], ["tanh", "sigmoid"])
+        >>> net = NumpyMLP.from_seed([3, 4, 2], ["tanh", "sigmoid"])
         >>> X, y = np.ones((5, 3)), np.zeros((5, 2))
         >>> gradient_check(net, X, y) < 1e-6
         True

@@ -19,8 +19,8 @@ from sklearn.datasets import make_moons
 from snippets.backprop import (
     LAYER_ACTIVATIONS,
     MAZUR_WEIGHTS,
-    MLP,
     WORKED_FORMULAS,
+    NumpyMLP,
     format_number,
     format_worked_example,
     gradient_check,
@@ -60,7 +60,7 @@ def random_targets(rng: np.random.Generator, loss: str, n: int, n_out: int) -> n
 
 
 def torch_gradients(
-    net: MLP, X: np.ndarray, y: np.ndarray, loss: str
+    net: NumpyMLP, X: np.ndarray, y: np.ndarray, loss: str
 ) -> tuple[np.ndarray, float, list[np.ndarray]]:
     """The same network in PyTorch, float64: its output, loss and autograd gradients."""
     params = [torch.tensor(p, requires_grad=True) for p in net.params]
@@ -89,7 +89,7 @@ def test_gradients_equal_torch_autograd(
     sizes: list[int], activations: list[str], loss: str, seed: int
 ) -> None:
     rng = np.random.default_rng(seed)
-    net = MLP.from_seed(sizes, activations, seed=seed)
+    net = NumpyMLP.from_seed(sizes, activations, seed=seed)
     X = rng.normal(size=(7, sizes[0]))
     y = random_targets(rng, loss, 7, sizes[-1])
     expected_out, expected_loss, expected_grads = torch_gradients(net, X, y, loss)
@@ -109,15 +109,15 @@ def test_gradients_equal_torch_autograd(
 
 def test_explicit_weights_are_copied_and_used() -> None:
     W = np.array([[1.0, 2.0]])
-    net = MLP([W], [np.array([0.5])], ["identity"])
+    net = NumpyMLP([W], [np.array([0.5])], ["identity"])
     W[0, 0] = 100.0  # the network owns its copy
     np.testing.assert_array_equal(net.forward([[1.0, 1.0]]), [[3.5]])
     assert net.layer_sizes == [2, 1]
 
 
 def test_from_seed_is_reproducible_and_initialised_like_nn_linear() -> None:
-    a = MLP.from_seed([50, 40, 3], "tanh", seed=3)
-    b = MLP.from_seed([50, 40, 3], "tanh", seed=3)
+    a = NumpyMLP.from_seed([50, 40, 3], "tanh", seed=3)
+    b = NumpyMLP.from_seed([50, 40, 3], "tanh", seed=3)
     for p, q in zip(a.params, b.params, strict=True):
         np.testing.assert_array_equal(p, q)
     bound = 1 / np.sqrt(50)
@@ -142,7 +142,7 @@ def test_gradient_check_passes_for_random_small_networks(
     activations = data.draw(st.lists(smooth, min_size=len(sizes) - 1, max_size=len(sizes) - 1))
     if loss == "cross_entropy":
         activations[-1] = "identity"  # the loss takes logits
-    net = MLP.from_seed(sizes, activations, seed=seed)
+    net = NumpyMLP.from_seed(sizes, activations, seed=seed)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(3, sizes[0]))
     y = random_targets(rng, loss, 3, sizes[-1])
@@ -150,19 +150,19 @@ def test_gradient_check_passes_for_random_small_networks(
 
 
 def test_gradient_check_catches_a_wrong_gradient(monkeypatch: pytest.MonkeyPatch) -> None:
-    net = MLP.from_seed([3, 4, 2], ["tanh", "identity"], seed=0)
+    net = NumpyMLP.from_seed([3, 4, 2], ["tanh", "identity"], seed=0)
     X, y = np.ones((4, 3)), np.zeros((4, 2))
-    correct = MLP.backward
+    correct = NumpyMLP.backward
 
-    def off_by_a_tenth(self: MLP, grad_output: Any) -> list[np.ndarray]:
+    def off_by_a_tenth(self: NumpyMLP, grad_output: Any) -> list[np.ndarray]:
         return [1.1 * g for g in correct(self, grad_output)]
 
-    monkeypatch.setattr(MLP, "backward", off_by_a_tenth)
+    monkeypatch.setattr(NumpyMLP, "backward", off_by_a_tenth)
     assert gradient_check(net, X, y) > 0.05
 
 
 def test_gradient_check_leaves_the_parameters_unchanged() -> None:
-    net = MLP.from_seed([2, 3, 1], "sigmoid", seed=5)
+    net = NumpyMLP.from_seed([2, 3, 1], "sigmoid", seed=5)
     before = [p.copy() for p in net.params]
     gradient_check(net, np.ones((2, 2)), np.zeros((2, 1)))
     for p, q in zip(net.params, before, strict=True):
@@ -174,7 +174,7 @@ def test_full_batch_training_is_gradient_descent_on_torch_gradients() -> None:
     # (torch.optim itself is the oracle of tests/test_optimizers.py).
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(16, 3)), rng.normal(size=(16, 2))
-    net = MLP.from_seed([3, 5, 2], ["tanh", "identity"], seed=1)
+    net = NumpyMLP.from_seed([3, 5, 2], ["tanh", "identity"], seed=1)
     params = [torch.tensor(p, requires_grad=True) for p in net.params]
     expected = []
     for _ in range(30):
@@ -194,7 +194,7 @@ def test_full_batch_training_is_gradient_descent_on_torch_gradients() -> None:
 
 def test_optimizer_options_reach_the_optimizer() -> None:
     X, y = np.eye(3), np.ones((3, 1))
-    plain, heavy = (MLP.from_seed([3, 1], "identity", seed=0) for _ in range(2))
+    plain, heavy = (NumpyMLP.from_seed([3, 1], "identity", seed=0) for _ in range(2))
     h_plain = train(plain, X, y, lr=0.05, epochs=5)
     h_heavy = train(heavy, X, y, lr=0.05, epochs=5, momentum=0.9)
     assert h_plain[0] == h_heavy[0]  # same start
@@ -204,7 +204,7 @@ def test_optimizer_options_reach_the_optimizer() -> None:
 def test_training_learns_xor() -> None:
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     y = np.array([0, 1, 1, 0])
-    net = MLP.from_seed([2, 8, 2], ["tanh", "identity"], seed=0)
+    net = NumpyMLP.from_seed([2, 8, 2], ["tanh", "identity"], seed=0)
     history = train(net, X, y, loss="cross_entropy", optimizer="adam", lr=0.05, epochs=300)
     assert len(history) == 300
     assert history[0] > 0.5  # about log 2 for an untrained network
@@ -214,7 +214,7 @@ def test_training_learns_xor() -> None:
 
 def test_training_separates_two_moons_with_mini_batches() -> None:
     X, y = make_moons(n_samples=200, noise=0.1, random_state=0)
-    net = MLP.from_seed([2, 16, 16, 2], ["relu", "relu", "identity"], seed=0)
+    net = NumpyMLP.from_seed([2, 16, 16, 2], ["relu", "relu", "identity"], seed=0)
     history = train(
         net,
         X,
@@ -327,10 +327,10 @@ def test_one_step_lowers_the_error() -> None:
 
 
 def test_worked_example_equals_the_general_mlp() -> None:
-    """The scalar arithmetic of the article is the matrix code of MLP, on a 2-2-2 network."""
+    """The scalar arithmetic of the article is the matrix code of NumpyMLP, on a 2-2-2 network."""
     v = worked_example()
     w = MAZUR_WEIGHTS
-    net = MLP(
+    net = NumpyMLP(
         [[[w[0], w[1]], [w[2], w[3]]], [[w[4], w[5]], [w[6], w[7]]]],  # rows: h1, h2 / o1, o2
         [[0.35, 0.35], [0.60, 0.60]],
         "sigmoid",
@@ -371,11 +371,11 @@ def test_printout_of_one_section() -> None:
 
 # Error paths ---------------------------------------------------------------------------
 
-Net = MLP.from_seed([2, 3, 1], ["tanh", "identity"])
+Net = NumpyMLP.from_seed([2, 3, 1], ["tanh", "identity"])
 
 
 def _forward_then_backward(grad: Any) -> object:
-    net = MLP.from_seed([2, 3, 1], "tanh")
+    net = NumpyMLP.from_seed([2, 3, 1], "tanh")
     net.forward(np.ones((4, 2)))
     return net.backward(grad)
 
@@ -383,46 +383,54 @@ def _forward_then_backward(grad: Any) -> object:
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: MLP([], [], "tanh"), ValueError, "one array per layer"),
-        (lambda: MLP([np.ones((2, 2))], [], "tanh"), ValueError, "1 weight matrices and 0 bias"),
+        (lambda: NumpyMLP([], [], "tanh"), ValueError, "one array per layer"),
         (
-            lambda: MLP([np.ones((2, 2))], [np.ones(3)], "tanh"),
+            lambda: NumpyMLP([np.ones((2, 2))], [], "tanh"),
+            ValueError,
+            "1 weight matrices and 0 bias",
+        ),
+        (
+            lambda: NumpyMLP([np.ones((2, 2))], [np.ones(3)], "tanh"),
             ValueError,
             r"biases\[0\] must have one entry per row",
         ),
         (
-            lambda: MLP([np.ones((3, 2)), np.ones((1, 4))], [np.ones(3), np.ones(1)], "tanh"),
+            lambda: NumpyMLP([np.ones((3, 2)), np.ones((1, 4))], [np.ones(3), np.ones(1)], "tanh"),
             ValueError,
             r"weights\[1\] must have 3 columns",
         ),
         (
-            lambda: MLP([np.ones(2)], [np.ones(2)], "tanh"),
+            lambda: NumpyMLP([np.ones(2)], [np.ones(2)], "tanh"),
             ValueError,
             r"weights\[0\] must be a 2-D array",
         ),
         (
-            lambda: MLP([[[np.nan]]], [[0.0]], "tanh"),
+            lambda: NumpyMLP([[[np.nan]]], [[0.0]], "tanh"),
             ValueError,
             r"weights\[0\] must contain only finite",
         ),
         (
-            lambda: MLP([[["a"]]], [[0.0]], "tanh"),
+            lambda: NumpyMLP([[["a"]]], [[0.0]], "tanh"),
             TypeError,
             r"weights\[0\] must be an array of real",
         ),
-        (lambda: MLP([[[1.0]]], [[0.0]], "swish"), ValueError, r"activations\[0\] must be one of"),
         (
-            lambda: MLP([[[1.0]]], [[0.0]], ["tanh", "relu"]),
+            lambda: NumpyMLP([[[1.0]]], [[0.0]], "swish"),
+            ValueError,
+            r"activations\[0\] must be one of",
+        ),
+        (
+            lambda: NumpyMLP([[[1.0]]], [[0.0]], ["tanh", "relu"]),
             ValueError,
             r"one activation per layer \(1\), got 2",
         ),
         (
-            lambda: MLP.from_seed([3], "tanh"),
+            lambda: NumpyMLP.from_seed([3], "tanh"),
             ValueError,
             "layer_sizes must list at least 2 positive",
         ),
-        (lambda: MLP.from_seed([3, 0], "tanh"), ValueError, r"layer_sizes\[1\] .* got 0"),
-        (lambda: MLP.from_seed([3, 2], "tanh", seed=-1), ValueError, r"seed must be .* \[0, "),
+        (lambda: NumpyMLP.from_seed([3, 0], "tanh"), ValueError, r"layer_sizes\[1\] .* got 0"),
+        (lambda: NumpyMLP.from_seed([3, 2], "tanh", seed=-1), ValueError, r"seed must be .* \[0, "),
         (
             lambda: Net.forward(np.ones((4, 3))),
             ValueError,
@@ -430,7 +438,11 @@ def _forward_then_backward(grad: Any) -> object:
         ),
         (lambda: Net.forward(np.ones(2)), ValueError, "X must be a 2-D array"),
         (lambda: Net.forward([[1.0, np.inf]]), ValueError, "X must contain only finite"),
-        (lambda: MLP.from_seed([2, 1], "tanh").backward([[1.0]]), RuntimeError, "call forward"),
+        (
+            lambda: NumpyMLP.from_seed([2, 1], "tanh").backward([[1.0]]),
+            RuntimeError,
+            "call forward",
+        ),
         (
             lambda: _forward_then_backward(np.ones((4, 2))),
             ValueError,

@@ -23,7 +23,7 @@ from snippets import parameters as params
 from snippets.activations import ACTIVATION_NAMES, get_activation, softmax, softmax_jvp
 
 C = np.array([1 + 2j, 0.5 + 0j])  # complex: NumPy would keep 1 and 0.5 and only warn
-NET = backprop.MLP.from_seed([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+NET = backprop.NumpyMLP.from_seed([2, 3, 1], ["tanh", "sigmoid"], seed=0)
 X4 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 Y4 = np.array([[0.0], [1.0], [1.0], [0.0]])
 GD_X, GD_Y = gradient_descent.make_linear_data(n_samples=20, seed=0)
@@ -105,17 +105,17 @@ CASES: list[Case] = [
     ("dense_layer nan b", lambda: neuron.dense_layer([[1.0]], [[1.0]], [np.nan]), ValueError, "b must contain only finite"),
     ("activate_backward shapes", lambda: backprop.activate_backward("relu", np.ones((1, 2)), np.ones((2, 1))), ValueError, r"z and grad_a must have the same shape, got \(1, 2\) and \(2, 1\)"),
     ("activate_backward softmax shapes", lambda: backprop.activate_backward("softmax", np.ones((1, 2)), np.ones((1, 3))), ValueError, "z and grad_a must have the same shape"),
-    ("MLP complex weights", lambda: backprop.MLP([C.reshape(1, 2)], [[0.0]], "identity"), TypeError, r"weights\[0\] must hold real"),
-    ("MLP weights int", lambda: backprop.MLP(5, [[0.0]], "identity"), TypeError, "weights and biases must be lists"),
-    ("MLP unknown activation", lambda: backprop.MLP([[[1.0]]], [[0.0]], ["swish"]), ValueError, r"activations\[0\] must be one of"),
-    ("MLP.forward complex", lambda: NET.forward(C.reshape(1, 2)), TypeError, "X must hold real"),
-    ("MLP.backward before forward", lambda: backprop.MLP([[[1.0]]], [[0.0]], "identity").backward([[1.0]]), RuntimeError, "call forward"),
-    ("from_seed seed 2**32", lambda: backprop.MLP.from_seed([2, 1], "tanh", seed=2**32), ValueError, r"seed must be an integer in \[0, 4294967295\]"),
-    ("from_seed sizes int", lambda: backprop.MLP.from_seed(3, "tanh"), TypeError, "layer_sizes must be a list"),
-    ("from_seed sizes bool", lambda: backprop.MLP.from_seed([np.int64(2), True], "tanh"), TypeError, r"layer_sizes\[1\] must be an integer, got True"),
+    ("MLP complex weights", lambda: backprop.NumpyMLP([C.reshape(1, 2)], [[0.0]], "identity"), TypeError, r"weights\[0\] must hold real"),
+    ("MLP weights int", lambda: backprop.NumpyMLP(5, [[0.0]], "identity"), TypeError, "weights and biases must be lists"),
+    ("MLP unknown activation", lambda: backprop.NumpyMLP([[[1.0]]], [[0.0]], ["swish"]), ValueError, r"activations\[0\] must be one of"),
+    ("NumpyMLP.forward complex", lambda: NET.forward(C.reshape(1, 2)), TypeError, "X must hold real"),
+    ("NumpyMLP.backward before forward", lambda: backprop.NumpyMLP([[[1.0]]], [[0.0]], "identity").backward([[1.0]]), RuntimeError, "call forward"),
+    ("from_seed seed 2**32", lambda: backprop.NumpyMLP.from_seed([2, 1], "tanh", seed=2**32), ValueError, r"seed must be an integer in \[0, 4294967295\]"),
+    ("from_seed sizes int", lambda: backprop.NumpyMLP.from_seed(3, "tanh"), TypeError, "layer_sizes must be a list"),
+    ("from_seed sizes bool", lambda: backprop.NumpyMLP.from_seed([np.int64(2), True], "tanh"), TypeError, r"layer_sizes\[1\] must be an integer, got True"),
     ("loss_and_grad unknown", lambda: backprop.loss_and_grad(np.ones((1, 1)), np.ones((1, 1)), "mse2"), ValueError, "loss must be one of"),
     ("train unknown loss before shapes", lambda: backprop.train(NET, X4, np.ones(7), loss="mse2"), ValueError, "loss must be one of"),
-    ("train labels out of range", lambda: backprop.train(backprop.MLP.from_seed([2, 2], "identity"), X4, np.array([0, 1, 2, 0]), loss="cross_entropy"), ValueError, r"labels must lie in \[0, 1\]"),
+    ("train labels out of range", lambda: backprop.train(backprop.NumpyMLP.from_seed([2, 2], "identity"), X4, np.array([0, 1, 2, 0]), loss="cross_entropy"), ValueError, r"labels must lie in \[0, 1\]"),
     ("train bce target 2", lambda: backprop.train(NET, X4, 2 * Y4, loss="bce_with_logits"), ValueError, "target must lie in"),
     ("train epochs np.float", lambda: backprop.train(NET, X4, Y4, epochs=np.float64(3)), TypeError, "epochs must be an integer"),
     ("train seed -1", lambda: backprop.train(NET, X4, Y4, epochs=1, seed=-1), ValueError, "seed must be an integer in"),
@@ -193,7 +193,7 @@ def test_numpy_scalars_are_accepted_wherever_a_python_number_is() -> None:
     w = np.array([1.0])
     optimizers.SGD([w], lr=np.float64(0.5)).step([np.array([1.0])])
     assert w.tolist() == [0.5]
-    net = backprop.MLP.from_seed([2, 1], "identity")
+    net = backprop.NumpyMLP.from_seed([2, 1], "identity")
     history = backprop.train(net, X4, Y4, epochs=np.int64(3), batch_size=np.int8(2))
     assert len(history) == 3
 
@@ -211,19 +211,19 @@ def test_divergence_threshold_still_accepts_a_singular_psd_hessian() -> None:
 def test_a_diverging_backprop_train_says_so_and_names_lr() -> None:
     X = np.random.default_rng(0).normal(size=(20, 3))
     for activation in ("identity", "relu"):
-        net = backprop.MLP.from_seed([3, 8, 1], [activation, "identity"])
+        net = backprop.NumpyMLP.from_seed([3, 8, 1], [activation, "identity"])
         with pytest.raises(ValueError, match=r"^training diverged .*lr=10"):
             backprop.train(net, X, X.sum(axis=1, keepdims=True), lr=10, epochs=50)
 
 
 def test_a_training_that_converges_is_not_reported_as_diverged() -> None:
-    net = backprop.MLP.from_seed([2, 4, 1], ["tanh", "sigmoid"])
+    net = backprop.NumpyMLP.from_seed([2, 4, 1], ["tanh", "sigmoid"])
     history = backprop.train(net, X4, Y4, lr=2.0, epochs=300)
     assert all(math.isfinite(h) for h in history)
     assert history[-1] < history[0]
 
 
-def _old_gradient_check_metric(net: backprop.MLP, X: np.ndarray, y: np.ndarray) -> float:
+def _old_gradient_check_metric(net: backprop.NumpyMLP, X: np.ndarray, y: np.ndarray) -> float:
     """The metric before issue 15: relative error with only a 1e-8 floor."""
     _, grad_output = backprop.loss_and_grad(net.forward(X), y, "mse")
     worst, eps = 0.0, 1e-6
@@ -243,7 +243,7 @@ def _old_gradient_check_metric(net: backprop.MLP, X: np.ndarray, y: np.ndarray) 
 
 def test_gradient_check_no_longer_reports_its_own_rounding_noise() -> None:
     rng = np.random.default_rng(2)
-    net = backprop.MLP.from_seed([4, 6, 3], "sigmoid", seed=2)
+    net = backprop.NumpyMLP.from_seed([4, 6, 3], "sigmoid", seed=2)
     X, y = rng.normal(size=(8, 4)) * 40, rng.normal(size=(8, 3))  # saturated: tiny gradients
     # The backward pass is exact: it agrees with torch's autograd to rounding error...
     _, grad_output = backprop.loss_and_grad(net.forward(X), y, "mse")
@@ -262,7 +262,7 @@ def test_gradient_check_no_longer_reports_its_own_rounding_noise() -> None:
 
 
 def test_gradient_check_leaves_the_forward_cache_at_the_real_parameters() -> None:
-    net = backprop.MLP.from_seed([2, 3, 1], ["tanh", "sigmoid"], seed=1)
+    net = backprop.NumpyMLP.from_seed([2, 3, 1], ["tanh", "sigmoid"], seed=1)
     backprop.gradient_check(net, X4, Y4)
     after_check = [z.copy() for z in net._pre_activations]
     net.forward(X4)

@@ -36,9 +36,9 @@ print_worked_example()
 # %%
 import numpy as np
 
-from snippets.backprop import MLP, gradient_check
+from snippets.backprop import NumpyMLP, gradient_check
 
-net = MLP.from_seed([3, 5, 2], ["tanh", "sigmoid"], seed=1)
+net = NumpyMLP.from_seed([3, 5, 2], ["tanh", "sigmoid"], seed=1)
 rng = np.random.default_rng(0)
 X, y = rng.normal(size=(8, 3)), rng.uniform(size=(8, 2))
 print(f"worst relative error: {gradient_check(net, X, y):.1e}")
@@ -52,7 +52,7 @@ from snippets.backprop import train
 
 X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 y = np.array([[0.0], [1.0], [1.0], [0.0]])
-net = MLP.from_seed([2, 4, 1], ["tanh", "sigmoid"], seed=0)
+net = NumpyMLP.from_seed([2, 4, 1], ["tanh", "sigmoid"], seed=0)
 losses = train(net, X, y, loss="mse", optimizer="adam", lr=0.05, epochs=500)
 print(f"loss: epoch 1 {losses[0]:.4f}, epoch {len(losses)} {losses[-1]:.4f}")
 print("outputs:", net.forward(X).ravel().round(2), "targets:", y.ravel())
