@@ -124,4 +124,22 @@ def on_post_build(config: MkDocsConfig) -> None:
         chapter_section((site / slug / "index.html").read_text(encoding="utf8"), slug, slugs)
         for slug, _, _ in _chapters
     ]
-    handout.write_text(page.replace(PLACEHOLDER, contents() + "".join(sections)), encoding="utf8")
+    body = to_left_out_parts_online(contents() + "".join(sections), slugs)
+    handout.write_text(page.replace(PLACEHOLDER, body), encoding="utf8")
+
+
+def to_left_out_parts_online(html: str, slugs: set[str]) -> str:
+    """Point links whose target the handout left out (inside a "Going further" block) at that
+    place on the chapter's own page.
+
+    >>> to_left_out_parts_online('<a href="#arch--gone">x</a><h2 id="arch--here"></h2>', {"arch"})
+    '<a href="../arch/#gone">x</a><h2 id="arch--here"></h2>'
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    ids = {str(element["id"]) for element in soup.find_all(id=True)}
+    for link in soup.select('a[href^="#"]'):
+        target = str(link["href"])[1:]
+        slug, _, fragment = target.partition("--")
+        if target not in ids and slug in slugs and fragment:
+            link["href"] = f"../{slug}/#{fragment}"
+    return str(soup)
