@@ -238,10 +238,10 @@ def build_mlp(n_inputs: int, hidden: Sequence[int], n_outputs: int) -> nn.Sequen
           (2): Linear(in_features=8, out_features=1, bias=True)
         )
     """
-    check.positive_ints(n_inputs=n_inputs, n_outputs=n_outputs)
+    check.widths(n_inputs=n_inputs, n_outputs=n_outputs)
     layers: list[nn.Module] = []
     width = n_inputs
-    for h in check.sizes("hidden", hidden, minimum_length=0):
+    for h in check.sizes("hidden", hidden, minimum_length=0, high=check.MAX_WIDTH):
         layers += [nn.Linear(width, h), nn.ReLU()]
         width = h
     layers.append(nn.Linear(width, n_outputs))

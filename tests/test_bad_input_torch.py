@@ -122,6 +122,11 @@ def _transformer_cases() -> list[Case]:
 
 CASES: list[Case] = [
     *_transformer_cases(),
+    ("encoder n_classes -1", partial(arch.TransformerEncoderClassifier, n_classes=-1), ValueError, "n_classes must be a positive integer, got -1"),
+    ("encoder vocab 10**19", partial(arch.TransformerEncoderClassifier, vocab_size=10**19), ValueError, r"vocab_size must be an integer in \[1, 2147483647\]"),
+    ("TinyNet hidden 10**19", partial(tiny_network.TinyNet, hidden=10**19), ValueError, "hidden must be an integer in"),
+    ("MLP width 10**400", partial(arch.MLP, (64, 10**400, 10)), ValueError, r"sizes\[1\] must be an integer in \[1, 2147483647\], got an integer of 401 digits"),
+    ("build_mlp width 2**40", partial(workflow.build_mlp, 4, [2**40], 1), ValueError, r"hidden\[0\] must be an integer in"),
     ("MLP sizes int", partial(arch.MLP, 64), TypeError, "sizes must be a list"),
     ("MLP hidden -1", partial(arch.MLP, (64, -1, 10)), ValueError, r"sizes\[1\] must be a positive integer"),
     ("CNN image 6", partial(arch.CNN, image_size=6), ValueError, "image_size must be divisible by 4"),
