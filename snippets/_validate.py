@@ -213,6 +213,21 @@ def non_empty(**values: Sequence[Any]) -> None:
             raise ValueError(f"{name} must hold at least one value, got {value!r}")
 
 
+def instance(name: str, value: object, kind: type | tuple[type, ...], made_by: str = "") -> None:
+    """Check that ``value`` is a ``kind``; ``made_by`` says where one comes from.
+
+    Example:
+        >>> instance("problem", "wine", dict, " from define_problem()")
+        Traceback (most recent call last):
+        ...
+        TypeError: problem must be a dict from define_problem(), got 'wine' (str)
+    """
+    if not isinstance(value, kind):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        names = " or ".join(k.__name__ for k in kinds)
+        raise TypeError(f"{name} must be a {names}{made_by}, got {_show(value)}")
+
+
 def tensors(**values: object) -> None:
     """Check that each keyword's value is a ``torch.Tensor``.
 

@@ -125,6 +125,7 @@ def count_parameters(model: nn.Module) -> int:
         >>> count_parameters(TinyNet(hidden=64))  # (64*64 + 64) + (64*10 + 10)
         4810
     """
+    check.instance("model", model, nn.Module)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
