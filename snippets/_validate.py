@@ -35,6 +35,8 @@ from numpy.typing import ArrayLike, NDArray
 
 FloatArray = NDArray[np.float64]
 
+MAX_WIDTH = 2**31 - 1
+"""The largest layer size accepted for a torch model (torch cannot even allocate far less)."""
 SEED_MAX = 2**32 - 1
 """The largest seed NumPy's legacy generator and scikit-learn's ``random_state`` accept."""
 
@@ -132,15 +134,16 @@ def integer(name: str, value: object, *, low: int | None = None, high: int | Non
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, got {_show(value)}")
     result = int(value)
-    if (low is not None and result < low) or (high is not None and result > high):
-        if high is None and low in (0, 1):
-            expected = "a positive integer" if low == 1 else "a non-negative integer"
+    if low is not None and result < low:  # the bound a student crossed, in their words
+        if low == 1:
+            expected = "a positive integer"
         elif high is None:
-            expected = f"an integer >= {low}"
-        elif low is None:
-            expected = f"an integer <= {high}"
+            expected = "a non-negative integer" if low == 0 else f"an integer >= {low}"
         else:
             expected = f"an integer in [{low}, {high}]"
+        raise ValueError(f"{name} must be {expected}, got {_show(result).removesuffix(' (int)')}")
+    if high is not None and result > high:
+        expected = f"an integer <= {high}" if low is None else f"an integer in [{low}, {high}]"
         raise ValueError(f"{name} must be {expected}, got {_show(result).removesuffix(' (int)')}")
     return result
 
@@ -155,6 +158,18 @@ def positive_int(name: str, value: object) -> int:
         ValueError: hidden must be a positive integer, got 0
     """
     return integer(name, value, low=1)
+
+
+def widths(**values: object) -> tuple[int, ...]:
+    """Sizes of a torch model's layers: like `positive_ints`, and at most `MAX_WIDTH`.
+
+    Example:
+        >>> widths(hidden=10**19)
+        Traceback (most recent call last):
+        ...
+        ValueError: hidden must be an integer in [1, 2147483647], got 10000000000000000000
+    """
+    return tuple(integer(name, value, low=1, high=MAX_WIDTH) for name, value in values.items())
 
 
 def positive_ints(**values: object) -> tuple[int, ...]:
@@ -196,6 +211,21 @@ def non_empty(**values: Sequence[Any]) -> None:
     for name, value in values.items():
         if len(value) == 0:
             raise ValueError(f"{name} must hold at least one value, got {value!r}")
+
+
+def instance(name: str, value: object, kind: type | tuple[type, ...], made_by: str = "") -> None:
+    """Check that ``value`` is a ``kind``; ``made_by`` says where one comes from.
+
+    Example:
+        >>> instance("problem", "wine", dict, " from define_problem()")
+        Traceback (most recent call last):
+        ...
+        TypeError: problem must be a dict from define_problem(), got 'wine' (str)
+    """
+    if not isinstance(value, kind):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        names = " or ".join(k.__name__ for k in kinds)
+        raise TypeError(f"{name} must be a {names}{made_by}, got {_show(value)}")
 
 
 def tensors(**values: object) -> None:
@@ -466,7 +496,7 @@ def distinct_arrays(name: str, arrays: Sequence[NDArray[Any]]) -> None:
                 )
 
 
-def sizes(name: str, values: object, minimum_length: int = 1) -> list[int]:
+def sizes(name: str, values: object, minimum_length: int = 1, high: int | None = None) -> list[int]:
     """A sequence of at least ``minimum_length`` positive integers (layer widths).
 
     Example:
@@ -484,7 +514,7 @@ def sizes(name: str, values: object, minimum_length: int = 1) -> list[int]:
         raise ValueError(
             f"{name} must list at least {minimum_length} positive integers, got {values!r}"
         )
-    return [positive_int(f"{name}[{i}]", v) for i, v in enumerate(values)]
+    return [integer(f"{name}[{i}]", v, low=1, high=high) for i, v in enumerate(values)]
 
 
 def writable_directory(name: str, value: object) -> Path:

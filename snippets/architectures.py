@@ -70,7 +70,7 @@ class MLP(nn.Module):
 
     def __init__(self, sizes: Sequence[int] = (64, 32, 10)) -> None:
         super().__init__()
-        widths = check.sizes("sizes", sizes, minimum_length=2)
+        widths = check.sizes("sizes", sizes, minimum_length=2, high=check.MAX_WIDTH)
         layers: list[nn.Module] = []
         for n_in, n_out in itertools.pairwise(widths):
             layers += [nn.Linear(n_in, n_out), nn.ReLU()]
@@ -84,10 +84,10 @@ class MLP(nn.Module):
 
 
 def _cnn_channels(image_size: int, n_classes: int, channels: Sequence[int]) -> list[int]:
-    check.positive_ints(image_size=image_size, n_classes=n_classes)
+    check.widths(image_size=image_size, n_classes=n_classes)
     if image_size % 4:
         raise ValueError(f"image_size must be divisible by 4, got {image_size}")
-    widths = check.sizes("channels", channels, minimum_length=2)
+    widths = check.sizes("channels", channels, minimum_length=2, high=check.MAX_WIDTH)
     if len(widths) != 2:
         raise ValueError(f"channels must be two widths (c1, c2), got {channels!r}")
     return widths
@@ -160,7 +160,7 @@ class RecurrentClassifier(nn.Module):
         self, kind: str = "lstm", input_size: int = 8, hidden_size: int = 16, n_classes: int = 10
     ) -> None:
         super().__init__()
-        check.positive_ints(input_size=input_size, hidden_size=hidden_size, n_classes=n_classes)
+        check.widths(input_size=input_size, hidden_size=hidden_size, n_classes=n_classes)
         self.rnn = RECURRENT_KINDS[check.choice("kind", kind, RECURRENT_KINDS)](
             input_size, hidden_size, batch_first=True
         )
@@ -178,7 +178,7 @@ def _tokens_and_positions(
     vocab_size: int, max_len: int, d_model: int, n_heads: int, n_layers: int
 ) -> tuple[nn.Embedding, nn.Embedding]:
     """The token and position tables, once every size of the transformer is checked."""
-    check.positive_ints(
+    check.widths(
         vocab_size=vocab_size, max_len=max_len, d_model=d_model, n_heads=n_heads, n_layers=n_layers
     )
     if d_model % n_heads:
@@ -237,7 +237,7 @@ class TransformerEncoderClassifier(nn.Module):
         self.encoder = nn.TransformerEncoder(
             _encoder_layer(d_model, n_heads), n_layers, enable_nested_tensor=False
         )
-        self.head = nn.Linear(d_model, n_classes)
+        self.head = nn.Linear(d_model, check.widths(n_classes=n_classes)[0])
 
     def forward(self, tokens: Tensor) -> Tensor:
         h = self.encoder(_embed(tokens, self.token_emb, self.pos_emb))  # (batch, length, d)
@@ -375,7 +375,7 @@ class Autoencoder(nn.Module):
 
     def __init__(self, n_features: int = 64, code_size: int = 4, hidden: int = 32) -> None:
         super().__init__()
-        check.positive_ints(n_features=n_features, code_size=code_size, hidden=hidden)
+        check.widths(n_features=n_features, code_size=code_size, hidden=hidden)
         self.encoder = MLP((n_features, hidden, code_size))
         self.decoder = MLP((code_size, hidden, n_features))
 
@@ -408,7 +408,7 @@ class VAE(nn.Module):
 
     def __init__(self, n_features: int = 64, latent_size: int = 2, hidden: int = 32) -> None:
         super().__init__()
-        check.positive_ints(n_features=n_features, latent_size=latent_size, hidden=hidden)
+        check.widths(n_features=n_features, latent_size=latent_size, hidden=hidden)
         self.encoder = nn.Sequential(nn.Linear(n_features, hidden), nn.ReLU())
         self.to_mu = nn.Linear(hidden, latent_size)
         self.to_log_var = nn.Linear(hidden, latent_size)  # log sigma^2: any real number is valid
@@ -461,7 +461,7 @@ class Generator(nn.Module):
 
     def __init__(self, latent_size: int = 8, n_features: int = 64, hidden: int = 32) -> None:
         super().__init__()
-        check.positive_ints(latent_size=latent_size, n_features=n_features, hidden=hidden)
+        check.widths(latent_size=latent_size, n_features=n_features, hidden=hidden)
         self.latent_size = latent_size
         self.net = nn.Sequential(MLP((latent_size, hidden, n_features)), nn.Tanh())
 
@@ -479,7 +479,7 @@ class Discriminator(nn.Module):
 
     def __init__(self, n_features: int = 64, hidden: int = 32) -> None:
         super().__init__()
-        check.positive_ints(n_features=n_features, hidden=hidden)
+        check.widths(n_features=n_features, hidden=hidden)
         self.net = MLP((n_features, hidden, 1))
 
     def forward(self, x: Tensor) -> Tensor:

@@ -613,7 +613,7 @@ def format_number(value: float) -> str:
         >>> format_number(0.3775), format_number(0.593269992110)
         ('0.3775', '0.593269992')
     """
-    text = f"{value:.9f}".rstrip("0").rstrip(".")
+    text = f"{check.number('value', value):.9f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 

@@ -404,6 +404,13 @@ def compare(
 # --8<-- [end:compare]
 
 
+def _check_results(results: Sequence[Result]) -> None:
+    if isinstance(results, (str, bytes)) or not isinstance(results, Sequence):
+        raise TypeError(f"results must be a list of Result from compare(), got {results!r}")
+    for i, result in enumerate(results):
+        check.instance(f"results[{i}]", result, Result, " from compare()")
+
+
 def format_results(results: Sequence[Result]) -> str:
     """A plain-text table of `compare`'s results, one row per (dataset, model).
 
@@ -414,6 +421,7 @@ def format_results(results: Sequence[Result]) -> str:
         -------  -----  ---------  ----------  ---------------
         iris     mlp        0.970    123.4 ms  1315 parameters
     """
+    _check_results(results)
     rows: list[tuple[str, ...]] = [("dataset", "model", "test acc.", "train time", "size")]
     for r in results:
         rows.append(
@@ -450,6 +458,7 @@ def summarize(results: Sequence[Result]) -> str:
           best - worst = 2 test example(s)
           training: mlp took 50x as long as logistic_regression
     """
+    _check_results(results)
     lines = []
     for dataset in dict.fromkeys(r.dataset for r in results):
         rows = [r for r in results if r.dataset == dataset]

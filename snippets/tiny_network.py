@@ -110,7 +110,7 @@ class TinyNet(nn.Module):
 
     def __init__(self, n_inputs: int = 64, hidden: int = 64, n_classes: int = 10) -> None:
         super().__init__()
-        check.positive_ints(n_inputs=n_inputs, hidden=hidden, n_classes=n_classes)
+        check.widths(n_inputs=n_inputs, hidden=hidden, n_classes=n_classes)
         self.layers = nn.Sequential(
             nn.Linear(n_inputs, hidden),
             nn.ReLU(),
@@ -128,6 +128,7 @@ def count_parameters(model: nn.Module) -> int:
         >>> count_parameters(TinyNet(hidden=64))  # (64*64 + 64) + (64*10 + 10)
         4810
     """
+    check.instance("model", model, nn.Module)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
 import pickle
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -121,6 +122,11 @@ def define_problem(name: str = "breast-cancer") -> Problem:
 # --8<-- [end:define_problem]
 
 
+def _check_split_settings(problem: Problem, val_fraction: float, test_fraction: float) -> None:
+    check.instance("problem", problem, Problem, " from define_problem()")
+    check.fractions(val_fraction=val_fraction, test_fraction=test_fraction)
+
+
 # --8<-- [start:prepare_data]
 @dataclass(frozen=True, eq=False)
 class Standardizer:
@@ -195,7 +201,7 @@ def prepare_data(
         >>> data.X_train.shape, data.X_val.shape, len(data.test), data.test.accesses
         ((364, 30), (91, 30), 114, [])
     """
-    check.fractions(val_fraction=val_fraction, test_fraction=test_fraction)
+    _check_split_settings(problem, val_fraction, test_fraction)
     stratify = problem.y if problem.task == "classification" else None
     X_rest, X_test, y_rest, y_test = train_test_split(
         problem.X,
@@ -241,10 +247,10 @@ def build_mlp(n_inputs: int, hidden: Sequence[int], n_outputs: int) -> nn.Sequen
           (2): Linear(in_features=8, out_features=1, bias=True)
         )
     """
-    check.positive_ints(n_inputs=n_inputs, n_outputs=n_outputs)
+    check.widths(n_inputs=n_inputs, n_outputs=n_outputs)
     layers: list[nn.Module] = []
     width = n_inputs
-    for h in check.sizes("hidden", hidden, minimum_length=0):
+    for h in check.sizes("hidden", hidden, minimum_length=0, high=check.MAX_WIDTH):
         layers += [nn.Linear(width, h), nn.ReLU()]
         width = h
     layers.append(nn.Linear(width, n_outputs))
@@ -258,6 +264,7 @@ def choose_architecture(problem: Problem, hidden: Sequence[int] = (32,)) -> nn.S
         >>> choose_architecture(define_problem("wine"), hidden=(16,))[-1]
         Linear(in_features=16, out_features=3, bias=True)
     """
+    check.instance("problem", problem, Problem, " from define_problem()")
     return build_mlp(problem.n_features, hidden, problem.n_outputs)
 
 
@@ -273,6 +280,7 @@ def choose_loss(problem: Problem) -> nn.Module:
         >>> print(*(type(choose_loss(define_problem(n))).__name__ for n in names))
         BCEWithLogitsLoss CrossEntropyLoss MSELoss
     """
+    check.instance("problem", problem, Problem, " from define_problem()")
     if problem.task == "regression":
         return nn.MSELoss()
     if problem.n_outputs == 1:
@@ -283,7 +291,10 @@ def choose_loss(problem: Problem) -> nn.Module:
 # --8<-- [end:choose_loss]
 
 
-def _optimizer_settings(name: str, lr: float, weight_decay: float) -> tuple[float, float]:
+def _optimizer_settings(
+    model: nn.Module, name: str, lr: float, weight_decay: float
+) -> tuple[float, float]:
+    check.instance("model", model, nn.Module)
     check.choice("name", name, OPTIMIZERS)
     return check.number("lr", lr, low=0, low_open=True), check.number(
         "weight_decay", weight_decay, low=0
@@ -308,7 +319,7 @@ def choose_optimizer(
         >>> type(choose_optimizer(nn.Linear(2, 1), "sgd", lr=0.1)).__name__
         'SGD'
     """
-    lr, weight_decay = _optimizer_settings(name, lr, weight_decay)
+    lr, weight_decay = _optimizer_settings(model, name, lr, weight_decay)
     return OPTIMIZERS[name](model.parameters(), lr, weight_decay)
 
 
@@ -698,6 +709,7 @@ def predict(directory: str | Path, X: ArrayLike) -> NDArray[Any]:
 
 def read_csv_rows(source: str | Path | TextIO) -> NDArray[np.float64]:
     """Read a CSV of numbers (a path or an open text stream), with or without a header line."""
+    check.instance("source", source, (str, Path, io.TextIOBase), " (a path or a text stream)")
     if isinstance(source, (str, Path)):
         with Path(source).open(newline="") as f:
             return read_csv_rows(f)

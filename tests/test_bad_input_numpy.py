@@ -128,6 +128,8 @@ CASES: list[Case] = [
     ("worked_example eta 0", lambda: backprop.worked_example(learning_rate=0), ValueError, "learning_rate must be a finite number > 0"),
     ("format sections str", lambda: backprop.format_worked_example(sections="The update"), TypeError, "sections must be a list of strings, not one string"),
     ("format sections unknown", lambda: backprop.format_worked_example(sections=["Update"]), ValueError, r"sections\[0\] must be one of"),
+    ("format_number 10**400", partial(backprop.format_number, 10**400), ValueError, "value must be a finite number"),
+    ("format_number str", partial(backprop.format_number, "0.5"), TypeError, "value must be a real number"),
     ("SGD same array twice", lambda: (lambda w: optimizers.SGD([w, w], lr=0.1))(np.zeros(2)), ValueError, r"params\[0\] and params\[1\] share memory"),
     ("Adam overlapping views", lambda: (lambda w: optimizers.Adam([w[:2], w[1:]]))(np.zeros(3)), ValueError, "share memory"),
     ("SGD complex params", lambda: optimizers.SGD([C.copy()], lr=0.1), TypeError, r"params\[0\] must be a NumPy array of floats"),

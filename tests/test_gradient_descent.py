@@ -345,7 +345,7 @@ def test_every_comparison_run_gets_closer_to_the_minimum(name: str) -> None:
         (lambda: batch_gd(X, Y, lr=0.0, epochs=1), ValueError, "lr must be a finite number > 0"),
         (lambda: batch_gd(X, Y, lr=-0.1, epochs=1), ValueError, "lr must be a finite number > 0"),
         (lambda: batch_gd(X, Y, lr=0.1, epochs=0), ValueError, "epochs must be a positive integer"),
-        (lambda: minibatch_gd(X, Y, 0.1, 1, batch_size=0), ValueError, "batch_size must be an"),
+        (lambda: minibatch_gd(X, Y, 0.1, 1, batch_size=0), ValueError, "batch_size must be a pos"),
         (lambda: minibatch_gd(X, Y, 0.1, 1, batch_size=201), ValueError, r"\[1, 200\], got 201"),
         (lambda: batch_gd(X, Y, 0.1, 1, w0=[0.0]), ValueError, r"w must have shape \(3,\)"),
         (lambda: make_linear_data(n_samples=0), ValueError, "n_samples must be a positive integer"),
