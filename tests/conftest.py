@@ -87,9 +87,25 @@ def mkdocs_build(config: Path, site_dir: Path) -> Build:
     return Build(proc.returncode, proc.stdout + proc.stderr, site_dir)
 
 
+def with_handout_pdf(build: Build) -> Build:
+    """The build with its handout printed to PDF (the handout page links to it), where a
+    Chromium is installed; without one the browser tests, which check that link, skip."""
+    handout_pdf = load_tool("handout_pdf")
+    chromium = handout_pdf.chromium_path()
+    if chromium is None:
+        return build
+    output = build.site / "handout" / handout_pdf.PDF_NAME
+    try:
+        handout_pdf.print_handout(build.site, output, chromium)
+    except Exception as error:  # the log says why; the site tests then fail with it
+        return Build(1, f"{build.log}\nprinting the handout failed: {error!r}", build.site)
+    return build
+
+
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The whole site, built once per test run, even when pytest-xdist runs several workers.
+    """The whole site, built once per test run, even when pytest-xdist runs several workers,
+    with its handout PDF: what CI publishes.
 
     The first worker to get here builds it under a lock in the run's shared temporary folder;
     the others wait for it and read its result. With ``SITE_BUILD_DIR`` set (CI does), the site
@@ -103,6 +119,8 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not result.exists():
             build = mkdocs_build(ROOT / "mkdocs.yml", site_dir)
+            if build.returncode == 0:
+                build = with_handout_pdf(build)
             result.write_text(json.dumps({"returncode": build.returncode, "log": build.log}))
     recorded = json.loads(result.read_text())
     return Build(recorded["returncode"], recorded["log"], site_dir)

@@ -5,8 +5,8 @@
 
 The page is served from a local address (nothing else is reached), printed in the print media
 type once its fonts and figures have loaded, with page numbers in the footer and the headings as
-the PDF's outline. ``make handout`` builds the site and runs this; CI publishes the PDF with the
-site.
+the PDF's outline. ``make handout`` builds the site and runs this. The test suite prints it into
+the site it builds and checks (tests/conftest.py), which is the site CI publishes.
 """
 
 from __future__ import annotations
@@ -32,14 +32,18 @@ FOOTER = (
 )
 
 
+def chromium_path() -> str | None:
+    """The Chromium to print with: $CHROME_PATH, else chromium or chromium-browser on the PATH."""
+    candidates = [os.environ.get("CHROME_PATH"), shutil.which("chromium")]
+    candidates.append(shutil.which("chromium-browser"))
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
 def find_chromium() -> str:
-    for candidate in (os.environ.get("CHROME_PATH"), shutil.which("chromium")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    candidate = shutil.which("chromium-browser")
-    if candidate:
-        return candidate
-    raise SystemExit("handout_pdf: Chromium not found (set CHROME_PATH or install chromium)")
+    chromium = chromium_path()
+    if chromium is None:
+        raise SystemExit("handout_pdf: Chromium not found (set CHROME_PATH or install chromium)")
+    return chromium
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
