@@ -147,3 +147,19 @@ def test_the_day_plan_adds_up_the_chapters_and_exercises(site: Path) -> None:
         assert int(row[3]) == expected, f"{row[1]}: {row[3]} min shown, {expected} computed"
     covered = [uri.removesuffix(".md") for s in sessions for uri in s["chapters"]]
     assert covered == learning_path(), "the sessions cover the learning path, in its order"
+
+
+# Terms of classical machine learning that the first two chapters use to compare with deep
+# learning: a reader who knows no machine learning gets a definition on hover.
+CLASSICAL_TERMS = {
+    "why-deep-learning": {"SVM", "MFCCs", "logistic regression", "k-nearest neighbours"},
+    "dl-vs-ml": {"logistic regression", "random forest", "gradient boosting", "SHAP values"},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", sorted(CLASSICAL_TERMS))
+def test_the_first_chapters_define_the_classical_terms_they_use(site: Path, chapter: str) -> None:
+    soup = BeautifulSoup((site / chapter / "index.html").read_text(), "html.parser")
+    glossed = {abbr.get_text() for abbr in soup.select("article abbr[title]")}
+    assert CLASSICAL_TERMS[chapter] - glossed == set()
