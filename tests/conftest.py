@@ -18,6 +18,7 @@ from types import ModuleType
 
 import pytest
 import torch
+from bs4 import BeautifulSoup
 from hypothesis import settings
 
 # One hypothesis profile for the whole suite: no per-example deadline, since timings on two
@@ -124,6 +125,19 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
             result.write_text(json.dumps({"returncode": build.returncode, "log": build.log}))
     recorded = json.loads(result.read_text())
     return Build(recorded["returncode"], recorded["log"], site_dir)
+
+
+@pytest.fixture(scope="session")
+def built_pages(site: Path) -> dict[str, BeautifulSoup]:
+    """Every HTML page of the built site by its path in the site, parsed once per test process
+    (a pass over all of them takes about 10 s here). The tests read these trees; none may
+    change one."""
+    pages = sorted(site.rglob("*.html"))
+    assert pages, f"no HTML in {site}"
+    return {
+        page.relative_to(site).as_posix(): BeautifulSoup(page.read_text("utf8"), "html.parser")
+        for page in pages
+    }
 
 
 @pytest.fixture(scope="session")
