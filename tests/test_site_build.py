@@ -98,6 +98,18 @@ def test_broken_anchor_fails_the_build(tmp_path: Path) -> None:
     assert "no-such-heading" in build.log
 
 
+def test_a_block_that_raises_fails_the_build_naming_its_page(tmp_path: Path) -> None:
+    config = _scratch_project(tmp_path, "neuron.md")
+    page = tmp_path / "docs" / "neuron.md"
+    page.write_text(
+        page.read_text() + '\n```python exec="on"\nraise ValueError("boom from a block")\n```\n'
+    )
+    build = mkdocs_build(config, tmp_path / "out")
+    assert build.returncode != 0
+    assert "docs/neuron.md: markdown_exec: Execution of python code block" in build.log
+    assert "boom from a block" in build.log
+
+
 def test_broken_include_fails_the_build(tmp_path: Path) -> None:
     config = _scratch_project(tmp_path, "neuron.md")
     page = tmp_path / "docs" / "neuron.md"
