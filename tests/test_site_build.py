@@ -134,6 +134,18 @@ def test_no_fence_markup_leaks_onto_pages(site: Path) -> None:
     assert leaks == {}
 
 
+def test_the_template_patches_still_apply(built_pages: dict[str, BeautifulSoup]) -> None:
+    """overrides/main.html names the search dialog and defers Material's scripts by patching
+    the theme's markup; a theme update that changes that markup must fail here, not silently."""
+    for name in ("index.html", "neuron/index.html"):
+        page = built_pages[name]
+        dialogs = page.select('[role="dialog"]')
+        assert [d.get("aria-label") for d in dialogs] == ["Search"], name
+        scripts = page.select("script[src]")
+        assert scripts, name
+        assert [s["src"] for s in scripts if not s.has_attr("defer")] == [], name
+
+
 def test_glossary_terms_are_tooltips_on_the_pages(site: Path) -> None:
     glossary = load_hook("abbreviations").read_glossary(ROOT / "docs/includes/abbreviations.md")
     assert len(glossary) >= 40
