@@ -54,7 +54,9 @@ for surface in ("quadratic", "rosenbrock"):
     minimum = SURFACES[surface].minimum
     for label, path in compare_optimizers(surface).items():
         distance = np.linalg.norm(path[-1] - minimum)
-        print(f"{surface:>10} {label:>15}: {len(path) - 1} steps, distance to minimum {distance:.2e}")
+        print(
+            f"{surface:>10} {label:>15}: {len(path) - 1} steps, distance to minimum {distance:.2e}"
+        )
 
 # %% alt="Two contour plots with the paths of SGD, SGD with momentum, RMSprop and Adam. Left, the ill-conditioned quadratic: plain SGD zigzags across the steep direction, momentum swings wide across the narrow direction and back, yet reaches the minimum in fewer steps, RMSprop flattens the steep direction first and then runs straight in, Adam curves round the minimum. Right, the Rosenbrock function: every path starts at the upper left, zigzags down into the curved valley and follows its floor; plain SGD stops partway, momentum and Adam reach the minimum at (1, 1)."
 from snippets.figures import optimizer_trajectories_figure

@@ -24,11 +24,15 @@ import torch
 from snippets.tiny_network import train_tiny_network
 
 result = train_tiny_network(epochs=5, device="cpu")
-print(f"{result.n_parameters} parameters, trained in {result.train_seconds:.1f} s on {result.device}")
+print(
+    f"{result.n_parameters} parameters, trained in {result.train_seconds:.1f} s on {result.device}"
+)
 print(f"(this machine's time, with {torch.get_num_threads()} PyTorch threads; yours will differ)")
 print("epoch  train loss  val loss  train acc  val acc")
 for r in result.history:
-    print(f"{r.epoch:5d}  {r.train_loss:10.4f}  {r.val_loss:8.4f}  {r.train_accuracy:9.3f}  {r.val_accuracy:7.3f}")
+    print(
+        f"{r.epoch:5d}  {r.train_loss:10.4f}  {r.val_loss:8.4f}  {r.train_accuracy:9.3f}  {r.val_accuracy:7.3f}"
+    )
 print(f"test accuracy: {result.test_accuracy:.3f}")
 
 # %% [markdown]

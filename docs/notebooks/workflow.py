@@ -38,5 +38,7 @@ print(f"first model: best epoch {first['best_epoch']}, validation {first['val_me
 for trial in summary["trials"]:
     print(f"  lr={trial['lr']:<7} hidden={trial['hidden']}: validation {trial['val_metric']:.3f}")
 print(f"chosen: {summary['best']}")
-print(f"test {summary['test_metric']}: {summary['test_value']:.3f} "
-      f"(baseline {summary['test_baseline']:.3f}, n = {summary['test_n']})")
+print(
+    f"test {summary['test_metric']}: {summary['test_value']:.3f} "
+    f"(baseline {summary['test_baseline']:.3f}, n = {summary['test_n']})"
+)
