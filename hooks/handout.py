@@ -72,9 +72,14 @@ def local_target(href: str, slug: str, slugs: set[str]) -> str | None:
     return None
 
 
-def chapter_section(html: str, slug: str, slugs: set[str]) -> str:
-    """The article of one built chapter, made ready for the handout."""
-    article = BeautifulSoup(html, "html.parser").select_one("article.md-content__inner")
+ARTICLE = re.compile(r'<article class="md-content__inner[^"]*"[^>]*>.*?</article>', re.S)
+
+
+def chapter_section(html: str, slug: str, slugs: set[str]) -> Tag:
+    """The article of one built chapter, made ready for the handout. Only the article is
+    parsed (the navigation around it is half of a small page)."""
+    found = ARTICLE.search(html)
+    article = BeautifulSoup(found[0], "html.parser").article if found else None
     if article is None:
         raise PluginError(f"handout: the built page of {slug} has no article")
     for element in article.select(DROP):
@@ -98,7 +103,7 @@ def chapter_section(html: str, slug: str, slugs: set[str]) -> str:
             link["href"] = target
     article.name = "section"
     article["class"] = "handout-chapter"
-    return str(article)
+    return article
 
 
 def contents() -> str:
@@ -124,22 +129,25 @@ def on_post_build(config: MkDocsConfig) -> None:
         chapter_section((site / slug / "index.html").read_text(encoding="utf8"), slug, slugs)
         for slug, _, _ in _chapters
     ]
-    body = to_left_out_parts_online(contents() + "".join(sections), slugs)
+    to_left_out_parts_online(sections, slugs)
+    body = contents() + "".join(str(section) for section in sections)
     handout.write_text(page.replace(PLACEHOLDER, body), encoding="utf8")
 
 
-def to_left_out_parts_online(html: str, slugs: set[str]) -> str:
+def to_left_out_parts_online(sections: list[Tag], slugs: set[str]) -> None:
     """Point links whose target the handout left out (inside a "Going further" block) at that
     place on the chapter's own page.
 
-    >>> to_left_out_parts_online('<a href="#arch--gone">x</a><h2 id="arch--here"></h2>', {"arch"})
+    >>> html = '<a href="#arch--gone">x</a><h2 id="arch--here"></h2>'
+    >>> section = BeautifulSoup(html, "html.parser")
+    >>> to_left_out_parts_online([section], {"arch"})
+    >>> str(section)
     '<a href="../arch/#gone">x</a><h2 id="arch--here"></h2>'
     """
-    soup = BeautifulSoup(html, "html.parser")
-    ids = {str(element["id"]) for element in soup.find_all(id=True)}
-    for link in soup.select('a[href^="#"]'):
-        target = str(link["href"])[1:]
-        slug, _, fragment = target.partition("--")
-        if target not in ids and slug in slugs and fragment:
-            link["href"] = f"../{slug}/#{fragment}"
-    return str(soup)
+    ids = {str(element["id"]) for section in sections for element in section.find_all(id=True)}
+    for section in sections:
+        for link in section.select('a[href^="#"]'):
+            target = str(link["href"])[1:]
+            chapter, _, fragment = target.partition("--")
+            if target not in ids and chapter in slugs and fragment:
+                link["href"] = f"../{chapter}/#{fragment}"

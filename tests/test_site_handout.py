@@ -56,7 +56,7 @@ def test_links_between_chapters_become_links_within_the_handout() -> None:
         '<a href="#a">here</a> <a href="../neuron/#b">neuron</a> <a href="../glossary/">g</a>'
         "</p><details><summary>Going further: more</summary>x</details></article>"
     )
-    section = hook.chapter_section(html, "activations", {"activations", "neuron"})
+    section = str(hook.chapter_section(html, "activations", {"activations", "neuron"}))
     assert 'id="activations"' in section
     assert 'href="#activations--a"' in section
     assert 'href="#neuron--b"' in section
@@ -71,7 +71,7 @@ def test_a_tab_keeps_its_label_after_the_prefix() -> None:
         '<input id="__tabbed_1_1" name="__tabbed_1" type="radio">'
         '<label for="__tabbed_1_1">PyTorch</label></div></article>'
     )
-    section = load_hook("handout").chapter_section(html, "frameworks", {"frameworks"})
+    section = str(load_hook("handout").chapter_section(html, "frameworks", {"frameworks"}))
     assert 'id="frameworks--__tabbed_1_1"' in section
     assert 'for="frameworks--__tabbed_1_1"' in section
     assert 'name="frameworks--__tabbed_1"' in section
