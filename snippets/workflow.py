@@ -371,6 +371,30 @@ class TrainReport:
         return self.val_metric[self.best_epoch - 1]
 
 
+def early_stopping(val_loss: Sequence[float], patience: int) -> tuple[int, int | None]:
+    """The epoch (1-based) whose weights early stopping keeps, and the epoch it stops at.
+
+    Keep the weights of the epoch with the lowest validation loss so far; stop once
+    ``patience`` epochs pass without a new lowest. The stop is ``None`` while that has
+    not happened (training goes on, or ends at its last epoch).
+
+    Example:
+        >>> early_stopping([0.9, 0.5, 0.6, 0.4, 0.7, 0.8, 0.9], patience=2)
+        (4, 6)
+        >>> early_stopping([0.9, 0.5, 0.4], patience=2)
+        (3, None)
+    """
+    check.positive_int("patience", patience)
+    val_loss = list(check.array("val_loss", val_loss, ndim=1, non_empty=True))  # nan: diverged
+    best = 1
+    for epoch, loss in enumerate(val_loss, start=1):
+        if loss < val_loss[best - 1]:
+            best = epoch
+        elif epoch - best >= patience:
+            return best, epoch
+    return best, None
+
+
 def train(
     model: nn.Module,
     problem: Problem,
@@ -404,7 +428,7 @@ def train(
     train_losses: list[float] = []
     val_losses: list[float] = []
     val_metrics: list[float] = []
-    best_state, best_epoch = copy.deepcopy(model.state_dict()), 0
+    best_state, best_epoch = copy.deepcopy(model.state_dict()), 1
     for epoch in range(1, max_epochs + 1):
         model.train()
         total = 0.0
@@ -420,9 +444,10 @@ def train(
         check.diverged(val_loss, epoch, optimizer.param_groups[0]["lr"])  # nan is never best
         val_losses.append(val_loss)
         val_metrics.append(val_metric)
-        if best_epoch == 0 or val_loss < val_losses[best_epoch - 1]:
-            best_state, best_epoch = copy.deepcopy(model.state_dict()), epoch
-        elif epoch - best_epoch >= patience:
+        best_epoch, stop = early_stopping(val_losses, patience)
+        if best_epoch == epoch:
+            best_state = copy.deepcopy(model.state_dict())
+        elif stop is not None:
             break
     model.load_state_dict(best_state)  # early stopping: return the best model, not the last
     return TrainReport(

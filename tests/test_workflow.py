@@ -26,6 +26,7 @@ from snippets.workflow import (
     choose_loss,
     choose_optimizer,
     define_problem,
+    early_stopping,
     load_predictor,
     prepare_data,
     read_csv_rows,
@@ -202,6 +203,31 @@ def _fresh(
     torch.manual_seed(0)
     model = choose_architecture(problem, hidden=(16,))
     return model, choose_loss(problem), choose_optimizer(model, "adam", lr)
+
+
+def test_early_stopping_keeps_the_best_epoch_and_stops_after_patience() -> None:
+    assert early_stopping([3.0, 2.0, 1.0], patience=1) == (3, None)  # never triggers
+    assert early_stopping([1.0, 2.0, 3.0, 0.5], patience=2) == (1, 3)
+    assert early_stopping([1.0, 1.0, 1.0], patience=5) == (1, None)  # ties do not improve
+
+
+@pytest.mark.parametrize(
+    ("patience", "error"), [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError)]
+)
+def test_early_stopping_refuses_a_bad_patience(patience: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="patience must be"):
+        early_stopping([1.0], patience=patience)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("history", [[np.nan, 0.5, 0.4], [0.9, np.inf, 0.4]])
+def test_early_stopping_never_keeps_a_non_finite_loss(history: list[float]) -> None:
+    with pytest.raises(ValueError, match="val_loss must contain only finite numbers"):
+        early_stopping(history, patience=2)
+
+
+def test_early_stopping_refuses_an_empty_history() -> None:
+    with pytest.raises(ValueError, match="val_loss"):
+        early_stopping([], patience=1)
 
 
 def test_early_stopping_stops_and_restores_the_best_weights() -> None:
