@@ -373,6 +373,34 @@ def minibatch_gd(
 # --8<-- [end:variants]
 
 
+def compare_variants(epochs: int = 30, seed: int = 0) -> dict[str, Any]:
+    """The CLI's ``gradient-descent`` example: three variants against the least-squares optimum.
+
+    Example:
+        >>> result = compare_variants(epochs=30, seed=0)
+        >>> sorted(result["variants"])
+        ['batch', 'mini-batch (B=16)', 'stochastic']
+    """
+    X, y = make_linear_data(n_samples=200, seed=seed)
+    w_star = least_squares_solution(X, y)
+    runs = {
+        "batch": batch_gd(X, y, lr=0.1, epochs=epochs),
+        "stochastic": stochastic_gd(X, y, lr=0.01, epochs=epochs, seed=seed),
+        "mini-batch (B=16)": minibatch_gd(X, y, lr=0.05, epochs=epochs, batch_size=16, seed=seed),
+    }
+    return {
+        "optimum_loss": mse(X, y, w_star),
+        "variants": {
+            name: {
+                "updates": history.updates_per_epoch * epochs,
+                "final_loss": float(history.epoch_loss[-1]),
+                "distance_to_optimum": float(np.linalg.norm(history.w - w_star)),
+            }
+            for name, history in runs.items()
+        },
+    }
+
+
 def _as_point(p: ArrayLike) -> Vector:
     point = check.array("p", p)
     if point.shape != (2,):

@@ -19,8 +19,8 @@ import torch
 
 from snippets import architectures as arch
 from snippets import dl_vs_ml, tiny_network, workflow
-from snippets.__main__ import run_neuron, torch_dtype
 from snippets.device import available_devices, get_device, seed_everything
+from snippets.neuron import compare_with_torch, torch_dtype
 
 Case = tuple[str, Callable[[], object], type[Exception], str]
 LONG = torch.long
@@ -238,7 +238,7 @@ def test_on_apple_silicon_mps_is_chosen_and_the_neuron_example_uses_float32(
 
 
 def test_the_neuron_example_says_which_dtype_it_used() -> None:
-    result = run_neuron(device="cpu")
+    result = compare_with_torch(device="cpu")
     assert result["torch_dtype"] == "float64"
     assert result["max_abs_difference"] < 1e-12
 
@@ -247,8 +247,8 @@ def test_the_neuron_example_in_float32_still_agrees_to_float32_precision(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # What MPS would run, on the CPU: the same code path with the float32 dtype chosen.
-    monkeypatch.setattr("snippets.__main__.torch_dtype", lambda device: torch.float32)
-    result = run_neuron(device="cpu")
+    monkeypatch.setattr("snippets.neuron.torch_dtype", lambda device: torch.float32)
+    result = compare_with_torch(device="cpu")
     assert result["torch_dtype"] == "float32"
     assert 0 < result["max_abs_difference"] < 1e-5
 
