@@ -272,7 +272,7 @@ def _cell(value: Any) -> str:
 
 
 def _predict(args: argparse.Namespace, out: Console) -> int:
-    from snippets.workflow import load_predictor, read_csv_rows
+    from snippets.deploy import load_predictor, read_csv_rows
 
     try:  # the model, the CSV and their fit are all the user's input: usage errors
         predictor = load_predictor(args.model_dir)

@@ -18,7 +18,7 @@ import pytest
 import torch
 
 from snippets import architectures as arch
-from snippets import dl_vs_ml, tiny_network, workflow
+from snippets import deploy, dl_vs_ml, tiny_network, workflow
 from snippets.device import available_devices, get_device, seed_everything
 from snippets.neuron import compare_with_torch, torch_dtype
 
@@ -179,7 +179,7 @@ CASES: list[Case] = [
     ("choose_architecture None", partial(workflow.choose_architecture, None), TypeError, "problem must be a Problem"),
     ("choose_loss a dict", partial(workflow.choose_loss, {"task": "regression"}), TypeError, "problem must be a Problem"),
     ("choose_optimizer a name", partial(workflow.choose_optimizer, "mlp"), TypeError, "model must be a Module"),
-    ("read_csv_rows a list", partial(workflow.read_csv_rows, [[1.0, 2.0]]), TypeError, "source must be a str or Path or TextIOBase"),
+    ("read_csv_rows a list", partial(deploy.read_csv_rows, [[1.0, 2.0]]), TypeError, "source must be a str or Path or TextIOBase"),
     ("tiny count_parameters None", partial(tiny_network.count_parameters, None), TypeError, "model must be a Module"),
     ("format_results a str", partial(dl_vs_ml.format_results, "iris"), TypeError, "results must be a list of Result"),
     ("summarize numbers", partial(dl_vs_ml.summarize, [0.9]), TypeError, r"results\[0\] must be a Result from compare\(\)"),
@@ -302,12 +302,12 @@ def test_a_foreign_or_corrupt_model_file_is_not_a_model_saved_by_this_package(
         assert isinstance(content, bytes)
         path.write_bytes(content)
     with pytest.raises(ValueError, match="is not a model saved by this package"):
-        workflow.load_predictor(tmp_path)
+        deploy.load_predictor(tmp_path)
 
 
 def test_a_predictor_refuses_complex_rows(tmp_path: Path) -> None:
     result = workflow.run_workflow("wine", epochs=1, device="cpu", save_dir=tmp_path / "m")
     assert result.deployed is not None
-    predictor = workflow.load_predictor(tmp_path / "m")
+    predictor = deploy.load_predictor(tmp_path / "m")
     with pytest.raises(TypeError, match="X must hold real numbers"):
         predictor.predict(np.ones((1, 13)) * 1j)

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from snippets.__main__ import EXAMPLES, Example, main
-from snippets.workflow import load_predictor, read_csv_rows
+from snippets.deploy import load_predictor, read_csv_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"tiny-network": ["--epochs", "1"], "workflow-classification": ["--epochs", "2"],

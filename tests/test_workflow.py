@@ -1,20 +1,16 @@
-"""snippets.workflow: nine steps, a sealed test set, early stopping, save -> reload elsewhere."""
+"""snippets.workflow: nine steps, a sealed test set, early stopping, all nine steps end to end."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from snippets import workflow  # not `from ... import test`: pytest would collect it as a test
+from snippets import workflow
 from snippets.workflow import (
     STEPS,
     PreparedData,
@@ -27,15 +23,11 @@ from snippets.workflow import (
     choose_optimizer,
     define_problem,
     early_stopping,
-    load_predictor,
     prepare_data,
-    read_csv_rows,
     run_workflow,
     train,
     tune,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -299,57 +291,6 @@ def test_result_serialises_to_json(classification: WorkflowResult) -> None:
     assert data["steps"] == list(STEPS)
     assert data["test_accesses"] == ["test"]
     assert data["saved_to"] == str(classification.deployed.directory)  # type: ignore[union-attr]
-
-
-def test_save_reload_in_a_new_process_gives_the_same_predictions(
-    classification: WorkflowResult,
-) -> None:
-    deployed = classification.deployed
-    assert deployed is not None
-    rows = read_csv_rows(deployed.example_input)
-    here = load_predictor(deployed.directory)
-    expected = here.predict(rows)
-    with torch.no_grad():
-        expected_logits = here.pipeline(torch.from_numpy(rows.astype(np.float32))).numpy()
-    script = textwrap.dedent(
-        f"""
-        import json, numpy as np, torch
-        from snippets.workflow import predict, read_csv_rows
-        rows = read_csv_rows({str(deployed.example_input)!r})
-        program = torch.export.load({str(deployed.exported)!r}).module()
-        exported = program(torch.from_numpy(rows.astype(np.float32))).detach().numpy()
-        print(json.dumps({{"predict": predict({str(deployed.directory)!r}, rows).tolist(),
-                          "exported": exported.tolist()}}))
-        """
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    there = json.loads(proc.stdout)
-    assert there["predict"] == expected.tolist()
-    np.testing.assert_allclose(np.array(there["exported"]), expected_logits, rtol=1e-5, atol=1e-6)
-
-
-def test_predictor_validates_its_input(classification: WorkflowResult) -> None:
-    assert classification.deployed is not None
-    predictor = load_predictor(classification.deployed.directory)
-    with pytest.raises(
-        ValueError, match=r"X must have shape \(n, 30\) for this model, got \(2, 3\)"
-    ):
-        predictor.predict(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match="X must contain only finite numbers"):
-        predictor.predict(np.full((1, 30), np.nan))
-    with pytest.raises(ValueError, match=r"directory must hold a model\.pt"):
-        load_predictor(ROOT / "no-such-model")
-
-
-def test_read_csv_rows_skips_a_header_and_refuses_text(tmp_path: Path) -> None:
-    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
-    good.write_text("a,b\n1,2\n3,4.5\n")
-    bad.write_text("1,2\n3,x\n")
-    np.testing.assert_array_equal(read_csv_rows(good), [[1.0, 2.0], [3.0, 4.5]])
-    with pytest.raises(ValueError, match="every value must be a number"):
-        read_csv_rows(bad)
 
 
 def test_run_workflow_checks_its_arguments() -> None:
