@@ -45,7 +45,8 @@ from threadpoolctl import threadpool_limits
 from torch import nn
 
 from snippets import _validate as check
-from snippets.architectures import MLP, count_parameters
+from snippets.architectures import MLP
+from snippets.parameters import count_parameters
 
 # --8<-- [end:imports]
 

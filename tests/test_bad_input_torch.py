@@ -21,6 +21,7 @@ from snippets import architectures as arch
 from snippets import deploy, dl_vs_ml, tiny_network, workflow
 from snippets.device import available_devices, get_device, seed_everything
 from snippets.neuron import compare_with_torch, torch_dtype
+from snippets.parameters import count_parameters
 
 Case = tuple[str, Callable[[], object], type[Exception], str]
 LONG = torch.long
@@ -145,7 +146,7 @@ CASES: list[Case] = [
     ("build list", partial(arch.build, ["mlp"]), TypeError, "name must be a string"),
     ("build unknown", partial(arch.build, "resnet"), ValueError, "name must be one of"),
     ("example_input batch 0", partial(arch.example_input, "mlp", batch_size=0), ValueError, "batch_size must be a positive"),
-    ("count_parameters object", partial(arch.count_parameters, object()), TypeError, "model must be a torch.nn.Module"),
+    ("count_parameters object", partial(count_parameters, object()), TypeError, "model must be a Module, got <object"),
     ("TinyNet hidden 0", partial(tiny_network.TinyNet, hidden=0), ValueError, "hidden must be a positive integer, got 0"),
     ("TinyNet hidden -1", partial(tiny_network.TinyNet, hidden=-1), ValueError, "hidden must be a positive integer, got -1"),
     ("TinyNet hidden 2.5", partial(tiny_network.TinyNet, hidden=2.5), TypeError, "hidden must be an integer, got 2.5"),
@@ -180,7 +181,7 @@ CASES: list[Case] = [
     ("choose_loss a dict", partial(workflow.choose_loss, {"task": "regression"}), TypeError, "problem must be a Problem"),
     ("choose_optimizer a name", partial(workflow.choose_optimizer, "mlp"), TypeError, "model must be a Module"),
     ("read_csv_rows a list", partial(deploy.read_csv_rows, [[1.0, 2.0]]), TypeError, "source must be a str or Path or TextIOBase"),
-    ("tiny count_parameters None", partial(tiny_network.count_parameters, None), TypeError, "model must be a Module"),
+    ("count_parameters trainable_only 1", partial(count_parameters, torch.nn.Linear(1, 1), trainable_only=1), TypeError, "trainable_only must be True or False, got 1"),
     ("format_results a str", partial(dl_vs_ml.format_results, "iris"), TypeError, "results must be a list of Result"),
     ("summarize numbers", partial(dl_vs_ml.summarize, [0.9]), TypeError, r"results\[0\] must be a Result from compare\(\)"),
     ("load_dataset seed 2**32", partial(dl_vs_ml.load_dataset, "moons", seed=2**32), ValueError, "seed must be an integer in"),

@@ -209,7 +209,7 @@ def test_a_real_process_exits_2_without_a_traceback() -> None:
 def test_the_registry_takes_a_new_example_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    new = Example("count", "counts parameters", "snippets.tiny_network:count_parameters")
+    new = Example("count", "counts parameters", "snippets.parameters:count_parameters")
     monkeypatch.setitem(EXAMPLES, new.name, new)
     assert main(["list"]) == 0
     assert "count" in capsys.readouterr().out
