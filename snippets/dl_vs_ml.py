@@ -16,8 +16,6 @@ model wins. Everything is seeded and offline: the data ship with scikit-learn or
 # --8<-- [start:imports]
 from __future__ import annotations
 
-import os
-import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,7 +23,6 @@ from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 import numpy as np
-import sklearn
 import torch
 from numpy.typing import NDArray
 from sklearn.datasets import (
@@ -583,26 +580,3 @@ def size_sweep(
 
 
 # --8<-- [end:size_sweep]
-
-
-def machine() -> str:
-    """Describe the machine that produced a timing: CPU model, core count, library versions.
-
-    Example:
-        >>> "torch" in machine()
-        True
-    """
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf8") as info:
-            names = [
-                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
-            ]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass  # not Linux: keep platform's description
-    return (
-        f"{cpu}, {os.cpu_count()} logical cores, {platform.system()}, "
-        f"Python {platform.python_version()}, torch {torch.__version__}, "
-        f"scikit-learn {sklearn.__version__}"
-    )
