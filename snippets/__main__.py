@@ -72,7 +72,8 @@ class Example:
 EXAMPLES: dict[str, Example] = {
     e.name: e
     for e in [
-        Example("neuron", "one neuron, NumPy against PyTorch", "snippets.__main__:run_neuron"),
+        Example("neuron", "one neuron, NumPy against PyTorch",
+                "snippets.neuron:compare_with_torch"),
         Example("tiny-network", "a tiny PyTorch network on the digits (>= 97% test accuracy)",
                 "snippets.tiny_network:train_tiny_network"),
         Example("workflow-classification", "the nine steps on breast-cancer data (binary)",
@@ -80,150 +81,14 @@ EXAMPLES: dict[str, Example] = {
         Example("workflow-regression", "the nine steps on Friedman #1 (regression, known noise)",
                 "snippets.workflow:run_workflow", {"dataset": "friedman"}),
         Example("backprop-xor", "a NumPy network learns XOR by hand-written backpropagation",
-                "snippets.__main__:run_backprop_xor"),
+                "snippets.backprop:learn_xor"),
         Example("gradient-descent", "batch, stochastic and mini-batch GD against the exact optimum",
-                "snippets.__main__:run_gradient_descent"),
+                "snippets.gradient_descent:compare_variants"),
         Example("dl-vs-ml", "logistic regression, random forest and an MLP on bundled datasets",
-                "snippets.__main__:run_dl_vs_ml"),
+                "snippets.dl_vs_ml:compare_three_datasets"),
     ]
 }  # fmt: skip
 # --8<-- [end:registry]
-
-
-def run_neuron(seed: int = 0, device: str | None = None) -> dict[str, Any]:
-    """The ``neuron`` example: one random neuron computed by NumPy and by PyTorch on ``device``.
-
-    Example:
-        >>> run_neuron(seed=0, device="cpu")["max_abs_difference"] < 1e-12
-        True
-    """
-    import numpy as np
-    import torch
-
-    from snippets.device import get_device
-    from snippets.neuron import neuron, torch_neuron
-
-    dev = get_device(device)
-    dtype = torch_dtype(dev)
-    rng = np.random.default_rng(seed)
-    x, w, b = rng.normal(size=3), rng.normal(size=3), float(rng.normal())
-    outputs = {}
-    differences = []
-    for activation in ("identity", "sigmoid", "tanh", "relu"):
-        y_numpy = neuron(x, w, b, activation)
-        model = torch_neuron(w, b, activation).to(dev, dtype)
-        y_torch = model(torch.from_numpy(x).to(dev, dtype)).item()
-        outputs[activation] = y_numpy
-        differences.append(abs(y_numpy - y_torch))
-    return {
-        "x": x.tolist(),
-        "w": w.tolist(),
-        "b": b,
-        "outputs": outputs,
-        "max_abs_difference": max(differences),
-        "device": str(dev),
-        "torch_dtype": str(dtype).removeprefix("torch."),
-    }
-
-
-def torch_dtype(device: Any) -> Any:
-    """float64 for the ``neuron`` example's exact comparison, but float32 on Apple's MPS,
-    which has no float64 (the difference from NumPy is then about 1e-7, not 1e-16).
-
-    Example:
-        >>> import torch
-        >>> torch_dtype(torch.device("cpu")), torch_dtype(torch.device("mps"))
-        (torch.float64, torch.float32)
-    """
-    import torch
-
-    return torch.float32 if torch.device(device).type == "mps" else torch.float64
-
-
-def run_backprop_xor(epochs: int = 2000, seed: int = 0) -> dict[str, Any]:
-    """The ``backprop-xor`` example: a 2-4-1 NumPy network trained on XOR, gradients checked.
-
-    Example:
-        >>> result = run_backprop_xor(epochs=2000, seed=0)
-        >>> result["accuracy"], result["gradient_check_error"] < 1e-6
-        (1.0, True)
-    """
-    import numpy as np
-
-    from snippets.backprop import NumpyMLP, gradient_check, train
-
-    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    y = np.array([[0.0], [1.0], [1.0], [0.0]])
-    model = NumpyMLP.from_seed([2, 4, 1], ["tanh", "sigmoid"], seed=seed)
-    check = gradient_check(model, X, y, loss="mse")
-    history = train(model, X, y, loss="mse", optimizer="sgd", lr=2.0, epochs=epochs, seed=seed)
-    prediction = model.forward(X)
-    return {
-        "epochs": epochs,
-        "first_loss": history[0],
-        "final_loss": history[-1],
-        "predictions": prediction.ravel().round(4).tolist(),
-        "accuracy": float(np.mean((prediction > 0.5) == (y > 0.5))),
-        "gradient_check_error": check,
-    }
-
-
-def run_gradient_descent(epochs: int = 30, seed: int = 0) -> dict[str, Any]:
-    """The ``gradient-descent`` example: three variants of GD against the least-squares optimum.
-
-    Example:
-        >>> result = run_gradient_descent(epochs=30, seed=0)
-        >>> sorted(result["variants"])
-        ['batch', 'mini-batch (B=16)', 'stochastic']
-    """
-    import numpy as np
-
-    from snippets.gradient_descent import (
-        batch_gd,
-        least_squares_solution,
-        make_linear_data,
-        minibatch_gd,
-        mse,
-        stochastic_gd,
-    )
-
-    X, y = make_linear_data(n_samples=200, seed=seed)
-    w_star = least_squares_solution(X, y)
-    runs = {
-        "batch": batch_gd(X, y, lr=0.1, epochs=epochs),
-        "stochastic": stochastic_gd(X, y, lr=0.01, epochs=epochs, seed=seed),
-        "mini-batch (B=16)": minibatch_gd(X, y, lr=0.05, epochs=epochs, batch_size=16, seed=seed),
-    }
-    return {
-        "optimum_loss": mse(X, y, w_star),
-        "variants": {
-            name: {
-                "updates": history.updates_per_epoch * epochs,
-                "final_loss": float(history.epoch_loss[-1]),
-                "distance_to_optimum": float(np.linalg.norm(history.w - w_star)),
-            }
-            for name, history in runs.items()
-        },
-    }
-
-
-def run_dl_vs_ml(seed: int = 0) -> dict[str, Any]:
-    """The ``dl-vs-ml`` example: classical models against an MLP, measured.
-
-    Example:
-        >>> rows = run_dl_vs_ml(seed=0)["results"]
-        >>> all(row["accuracy"] > 0.8 for row in rows)
-        True
-    """
-    from snippets.dl_vs_ml import compare
-
-    results = compare(("wine", "breast_cancer", "moons"), seed=seed)
-    best = {}
-    for dataset in dict.fromkeys(r.dataset for r in results):
-        rows = [r for r in results if r.dataset == dataset]
-        top = max(rows, key=lambda r: r.accuracy)
-        best[dataset] = f"{top.model} ({top.accuracy:.3f})"
-    return {"best": best, "results": [dataclasses.asdict(result) for result in results]}
 
 
 class UsageError(Exception):
@@ -407,7 +272,7 @@ def _cell(value: Any) -> str:
 
 
 def _predict(args: argparse.Namespace, out: Console) -> int:
-    from snippets.workflow import load_predictor, read_csv_rows
+    from snippets.deploy import load_predictor, read_csv_rows
 
     try:  # the model, the CSV and their fit are all the user's input: usage errors
         predictor = load_predictor(args.model_dir)

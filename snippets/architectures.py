@@ -30,29 +30,6 @@ from snippets import _validate as check
 # --8<-- [end:imports]
 
 
-# --8<-- [start:count_parameters]
-def count_parameters(model: nn.Module, *, trainable_only: bool = False) -> int:
-    """Return the number of scalar parameters of ``model``: the sum of ``p.numel()``.
-
-    Args:
-        model: any PyTorch module.
-        trainable_only: count only parameters with ``requires_grad=True``.
-
-    Raises:
-        TypeError: if ``model`` is not an ``nn.Module``.
-
-    Example:
-        >>> count_parameters(nn.Linear(3, 2))  # 3*2 weights + 2 biases
-        8
-    """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
-
-
-# --8<-- [end:count_parameters]
-
-
 # --8<-- [start:mlp]
 class MLP(nn.Module):
     """Dense (fully connected) network: Linear, ReLU, Linear, ReLU, ..., Linear.

@@ -436,6 +436,30 @@ def gradient_check(
 # --8<-- [end:gradient_check]
 
 
+def learn_xor(epochs: int = 2000, seed: int = 0) -> dict[str, Any]:
+    """The CLI's ``backprop-xor`` example: a 2-4-1 network trained on XOR, gradients checked.
+
+    Example:
+        >>> result = learn_xor(epochs=2000, seed=0)
+        >>> result["accuracy"], result["gradient_check_error"] < 1e-6
+        (1.0, True)
+    """
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    model = NumpyMLP.from_seed([2, 4, 1], ["tanh", "sigmoid"], seed=seed)
+    error = gradient_check(model, X, y, loss="mse")
+    history = train(model, X, y, loss="mse", optimizer="sgd", lr=2.0, epochs=epochs, seed=seed)
+    prediction = model.forward(X)
+    return {
+        "epochs": epochs,
+        "first_loss": history[0],
+        "final_loss": history[-1],
+        "predictions": prediction.ravel().round(4).tolist(),
+        "accuracy": float(np.mean((prediction > 0.5) == (y > 0.5))),
+        "gradient_check_error": error,
+    }
+
+
 # --8<-- [start:worked_example]
 MAZUR_WEIGHTS = (0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55)
 """w1..w8 of the article: w1 i1->h1, w2 i2->h1, w3 i1->h2, w4 i2->h2,

@@ -16,16 +16,13 @@ model wins. Everything is seeded and offline: the data ship with scikit-learn or
 # --8<-- [start:imports]
 from __future__ import annotations
 
-import os
-import platform
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
 import numpy as np
-import sklearn
 import torch
 from numpy.typing import NDArray
 from sklearn.datasets import (
@@ -45,7 +42,8 @@ from threadpoolctl import threadpool_limits
 from torch import nn
 
 from snippets import _validate as check
-from snippets.architectures import MLP, count_parameters
+from snippets.architectures import MLP
+from snippets.parameters import count_parameters
 
 # --8<-- [end:imports]
 
@@ -404,6 +402,23 @@ def compare(
 # --8<-- [end:compare]
 
 
+def compare_three_datasets(seed: int = 0) -> dict[str, Any]:
+    """The CLI's ``dl-vs-ml`` example: `compare` on three datasets, and the best model of each.
+
+    Example:
+        >>> rows = compare_three_datasets(seed=0)["results"]
+        >>> all(row["accuracy"] > 0.8 for row in rows)
+        True
+    """
+    results = compare(("wine", "breast_cancer", "moons"), seed=seed)
+    best = {}
+    for dataset in dict.fromkeys(r.dataset for r in results):
+        rows = [r for r in results if r.dataset == dataset]
+        top = max(rows, key=lambda r: r.accuracy)
+        best[dataset] = f"{top.model} ({top.accuracy:.3f})"
+    return {"best": best, "results": [asdict(result) for result in results]}
+
+
 def _check_results(results: Sequence[Result]) -> None:
     if isinstance(results, (str, bytes)) or not isinstance(results, Sequence):
         raise TypeError(f"results must be a list of Result from compare(), got {results!r}")
@@ -565,26 +580,3 @@ def size_sweep(
 
 
 # --8<-- [end:size_sweep]
-
-
-def machine() -> str:
-    """Describe the machine that produced a timing: CPU model, core count, library versions.
-
-    Example:
-        >>> "torch" in machine()
-        True
-    """
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf8") as info:
-            names = [
-                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
-            ]
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass  # not Linux: keep platform's description
-    return (
-        f"{cpu}, {os.cpu_count()} logical cores, {platform.system()}, "
-        f"Python {platform.python_version()}, torch {torch.__version__}, "
-        f"scikit-learn {sklearn.__version__}"
-    )

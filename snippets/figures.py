@@ -36,8 +36,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch
 from numpy.typing import NDArray
 
-from snippets import _validate as check
 from snippets import activations, backprop, dl_vs_ml, gradient_descent, losses, neuron, tiny_network
+from snippets.workflow import early_stopping
 
 FloatArray = NDArray[np.float64]
 
@@ -307,35 +307,14 @@ def batch_size_figure(batch_sizes: Sequence[int] = BATCH_SIZES) -> Figure:
 # --8<-- [end:batch_size]
 
 
-def early_stopping(val_loss: Sequence[float], patience: int) -> tuple[int, int]:
-    """The epochs (1-based) that early stopping keeps and stops at, for a validation history.
-
-    The rule of `snippets.workflow.train`: keep the weights of the epoch with the lowest
-    validation loss so far; stop once ``patience`` epochs pass without a new lowest. If that
-    never happens, training stops at the last epoch.
-
-    Example:
-        >>> early_stopping([0.9, 0.5, 0.6, 0.4, 0.7, 0.8, 0.9], patience=2)
-        (4, 6)
-    """
-    check.positive_int("patience", patience)
-    val_loss = list(check.array("val_loss", val_loss, ndim=1, non_empty=True))  # nan: diverged
-    best = 1
-    for epoch, loss in enumerate(val_loss, start=1):
-        if loss < val_loss[best - 1]:
-            best = epoch
-        elif epoch - best >= patience:
-            return best, epoch
-    return best, len(val_loss)
-
-
 # --8<-- [start:training_curves]
 def training_curves_figure(epochs: int = 14, patience: int = 3) -> Figure:
     """The tiny network's loss and accuracy per epoch, and where early stopping triggers."""
     result = tiny_network.train_tiny_network(epochs=epochs, device="cpu", batch_size=64)
     history = result.history
     epoch = [record.epoch for record in history]
-    best, stop = early_stopping([record.val_loss for record in history], patience)
+    best, stopped = early_stopping([record.val_loss for record in history], patience)
+    stop = stopped or len(history)
     with figure_style():
         fig = card(8.0, 3.4)
         left, right = fig.subplots(1, 2, sharex=True)
@@ -356,7 +335,7 @@ def training_curves_figure(epochs: int = 14, patience: int = 3) -> Figure:
                 linewidth=1.2,
                 label=f"best validation loss: epoch {best} (weights kept)",
             )
-            if stop - best >= patience:
+            if stopped is not None:
                 stop_label = f"early stop: epoch {stop} ({patience} epochs without improvement)"
             else:
                 stop_label = f"last epoch {stop}: patience {patience} not yet used up"

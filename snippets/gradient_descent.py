@@ -105,11 +105,11 @@ def make_linear_data(
 
 
 # --8<-- [start:loss]
-def mse(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> float:
+def linear_mse(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> float:
     r"""The mean squared error $L(w) = \frac1n \sum_i (x_i^\top w - y_i)^2$.
 
     Example:
-        >>> mse([[1.0, 1.0], [2.0, 1.0]], [1.0, 3.0], [1.0, 0.0])
+        >>> linear_mse([[1.0, 1.0], [2.0, 1.0]], [1.0, 3.0], [1.0, 0.0])
         0.5
     """
     X_arr, y_arr = _check_xy(X, y)
@@ -117,11 +117,11 @@ def mse(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> float:
     return float(np.mean(residual**2))
 
 
-def mse_grad(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> Vector:
+def linear_mse_grad(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> Vector:
     r"""Its gradient $\nabla L(w) = \frac2n X^\top (Xw - y)$.
 
     Example:
-        >>> mse_grad([[1.0, 1.0], [2.0, 1.0]], [1.0, 3.0], [1.0, 0.0])
+        >>> linear_mse_grad([[1.0, 1.0], [2.0, 1.0]], [1.0, 3.0], [1.0, 0.0])
         array([-2., -1.])
     """
     X_arr, y_arr = _check_xy(X, y)
@@ -131,7 +131,7 @@ def mse_grad(X: ArrayLike, y: ArrayLike, w: ArrayLike) -> Vector:
 
 
 def least_squares_solution(X: ArrayLike, y: ArrayLike) -> Vector:
-    """The exact minimiser of `mse`, from ``np.linalg.lstsq`` (no iterations).
+    """The exact minimiser of `linear_mse`, from ``np.linalg.lstsq`` (no iterations).
 
     Example:
         >>> w = least_squares_solution([[1.0, 1.0], [2.0, 1.0], [3.0, 1.0]], [2.0, 4.0, 6.0])
@@ -165,11 +165,11 @@ def _psd_eigenvalues(hessian: ArrayLike) -> Vector:
 
 
 # --8<-- [start:threshold]
-def mse_hessian(X: ArrayLike) -> Matrix:
-    r"""The Hessian of `mse`, $H = \frac2n X^\top X$, the same at every $w$.
+def linear_mse_hessian(X: ArrayLike) -> Matrix:
+    r"""The Hessian of `linear_mse`, $H = \frac2n X^\top X$, the same at every $w$.
 
     Example:
-        >>> mse_hessian([[1.0, 0.0], [0.0, 2.0]])
+        >>> linear_mse_hessian([[1.0, 0.0], [0.0, 2.0]])
         array([[1., 0.],
                [0., 4.]])
     """
@@ -208,7 +208,7 @@ def learning_rate_regimes(X: ArrayLike) -> dict[str, float]:
         >>> {k: round(v, 3) for k, v in learning_rate_regimes(np.eye(2) * 2).items()}
         {'too small': 0.005, 'about right': 0.25, 'divergent': 0.55}
     """
-    threshold = divergence_threshold(mse_hessian(X))
+    threshold = divergence_threshold(linear_mse_hessian(X))
     largest = 2.0 / threshold
     return {"too small": 0.02 / largest, "about right": 1.0 / largest, "divergent": 1.1 * threshold}
 
@@ -236,7 +236,7 @@ class GDHistory:
 
 def _check_not_diverged(loss: float, epoch: int, lr: float, X: Matrix) -> None:
     if not np.isfinite(loss):
-        threshold = divergence_threshold(mse_hessian(X))
+        threshold = divergence_threshold(linear_mse_hessian(X))
         raise ValueError(
             f"the loss overflowed in epoch {epoch}: lr={lr!r} is far too large "
             f"(full-batch gradient descent on this X diverges above {threshold:.4g})"
@@ -273,7 +273,7 @@ def gradient_descent(
     w0: ArrayLike | None = None,
     seed: int = 0,
 ) -> GDHistory:
-    r"""Minimise `mse` by gradient descent with mini-batches of ``batch_size`` rows.
+    r"""Minimise `linear_mse` by gradient descent with mini-batches of ``batch_size`` rows.
 
     Each epoch shuffles the rows (unless the batch is the whole data set), cuts them into
     batches of ``batch_size`` (the last one may be smaller, as with PyTorch's
@@ -304,7 +304,7 @@ def gradient_descent(
     n = len(X_arr)
     rng = np.random.default_rng(seed)
 
-    epoch_loss, batch_loss = [mse(X_arr, y_arr, w)], []
+    epoch_loss, batch_loss = [linear_mse(X_arr, y_arr, w)], []
     for epoch in range(1, epochs + 1):
         order = np.arange(n) if batch == n else rng.permutation(n)
         for start in range(0, n, batch):
@@ -371,6 +371,34 @@ def minibatch_gd(
 
 
 # --8<-- [end:variants]
+
+
+def compare_variants(epochs: int = 30, seed: int = 0) -> dict[str, Any]:
+    """The CLI's ``gradient-descent`` example: three variants against the least-squares optimum.
+
+    Example:
+        >>> result = compare_variants(epochs=30, seed=0)
+        >>> sorted(result["variants"])
+        ['batch', 'mini-batch (B=16)', 'stochastic']
+    """
+    X, y = make_linear_data(n_samples=200, seed=seed)
+    w_star = least_squares_solution(X, y)
+    runs = {
+        "batch": batch_gd(X, y, lr=0.1, epochs=epochs),
+        "stochastic": stochastic_gd(X, y, lr=0.01, epochs=epochs, seed=seed),
+        "mini-batch (B=16)": minibatch_gd(X, y, lr=0.05, epochs=epochs, batch_size=16, seed=seed),
+    }
+    return {
+        "optimum_loss": linear_mse(X, y, w_star),
+        "variants": {
+            name: {
+                "updates": history.updates_per_epoch * epochs,
+                "final_loss": float(history.epoch_loss[-1]),
+                "distance_to_optimum": float(np.linalg.norm(history.w - w_star)),
+            }
+            for name, history in runs.items()
+        },
+    }
 
 
 def _as_point(p: ArrayLike) -> Vector:

@@ -11,6 +11,7 @@ A layer of neurons is the same computation with a weight matrix: ``Y = phi(X W^T
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
@@ -18,6 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from snippets import _validate as check
 from snippets.activations import ACTIVATION_NAMES, Activation, get_activation
+from snippets.device import get_device
 
 # --8<-- [end:imports]
 
@@ -156,3 +158,45 @@ def dense_layer(
 
 
 # --8<-- [end:dense_layer]
+
+
+def compare_with_torch(seed: int = 0, device: str | None = None) -> dict[str, Any]:
+    """The CLI's ``neuron`` example: one random neuron computed by NumPy and by PyTorch on
+    ``device``, with each activation.
+
+    Example:
+        >>> compare_with_torch(seed=0, device="cpu")["max_abs_difference"] < 1e-12
+        True
+    """
+    dev = get_device(device)
+    dtype = torch_dtype(dev)
+    rng = np.random.default_rng(seed)
+    x, w, b = rng.normal(size=3), rng.normal(size=3), float(rng.normal())
+    outputs = {}
+    differences = []
+    for activation in ("identity", "sigmoid", "tanh", "relu"):
+        y_numpy = neuron(x, w, b, activation)
+        model = torch_neuron(w, b, activation).to(dev, dtype)
+        y_torch = model(torch.from_numpy(x).to(dev, dtype)).item()
+        outputs[activation] = y_numpy
+        differences.append(abs(y_numpy - y_torch))
+    return {
+        "x": x.tolist(),
+        "w": w.tolist(),
+        "b": b,
+        "outputs": outputs,
+        "max_abs_difference": max(differences),
+        "device": str(dev),
+        "torch_dtype": str(dtype).removeprefix("torch."),
+    }
+
+
+def torch_dtype(device: torch.device | str) -> torch.dtype:
+    """float64 for `compare_with_torch`'s exact comparison, but float32 on Apple's MPS,
+    which has no float64 (the difference from NumPy is then about 1e-7, not 1e-16).
+
+    Example:
+        >>> torch_dtype(torch.device("cpu")), torch_dtype(torch.device("mps"))
+        (torch.float64, torch.float32)
+    """
+    return torch.float32 if torch.device(device).type == "mps" else torch.float64

@@ -275,16 +275,23 @@ def stack_parameters(layers: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
     return total
 
 
-def torch_parameter_count(module: torch.nn.Module) -> int:
-    """What PyTorch counts: ``sum(p.numel() for p in module.parameters())``.
+# --8<-- [start:count_parameters]
+def count_parameters(model: torch.nn.Module, *, trainable_only: bool = False) -> int:
+    """What PyTorch counts: ``sum(p.numel() for p in model.parameters())``, the number the
+    formulas above must match.
+
+    Args:
+        model: any PyTorch module.
+        trainable_only: count only the parameters with ``requires_grad=True``.
 
     Example:
-        >>> torch_parameter_count(torch.nn.Linear(784, 128))
+        >>> count_parameters(torch.nn.Linear(784, 128))  # 784*128 weights + 128 biases
         100480
     """
-    if not isinstance(module, torch.nn.Module):
-        raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
-    return sum(p.numel() for p in module.parameters())
+    check.instance("model", model, torch.nn.Module)
+    check.flag("trainable_only", trainable_only)
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 
 
+# --8<-- [end:count_parameters]
 # --8<-- [end:stack]

@@ -27,6 +27,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from snippets import _validate as check
 from snippets.device import get_device, seed_everything
+from snippets.parameters import count_parameters
 
 # --8<-- [end:imports]
 
@@ -119,17 +120,6 @@ class TinyNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.layers(x)
-
-
-def count_parameters(model: nn.Module) -> int:
-    """Number of trainable numbers in ``model`` (weights and biases).
-
-    Example:
-        >>> count_parameters(TinyNet(hidden=64))  # (64*64 + 64) + (64*10 + 10)
-        4810
-    """
-    check.instance("model", model, nn.Module)
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 # --8<-- [end:model]

@@ -1,7 +1,7 @@
 """The nine steps of a deep-learning project as one pipeline, each step a visible function.
 
     define_problem -> prepare_data -> choose_architecture -> choose_loss -> choose_optimizer
-    -> train -> tune -> test -> deploy
+    -> train -> tune -> evaluate -> deploy
 
 It runs on bundled or generated data, so nothing downloads: ``"breast-cancer"`` (binary
 classification), ``"wine"`` (three classes) and ``"friedman"`` (regression on Friedman's
@@ -14,15 +14,11 @@ opens only once: the tests assert that nothing looks at it before the test step.
 from __future__ import annotations
 
 import copy
-import csv
-import io
-import pickle
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import torch
@@ -36,6 +32,9 @@ from snippets import _validate as check
 from snippets.device import get_device, seed_everything
 
 # --8<-- [end:imports]
+
+if TYPE_CHECKING:  # step 9 lives in snippets.deploy, which imports this module
+    from snippets.deploy import DeployReport
 
 Task = Literal["classification", "regression"]
 Progress = Callable[[int, int, str], None]
@@ -371,6 +370,30 @@ class TrainReport:
         return self.val_metric[self.best_epoch - 1]
 
 
+def early_stopping(val_loss: Sequence[float], patience: int) -> tuple[int, int | None]:
+    """The epoch (1-based) whose weights early stopping keeps, and the epoch it stops at.
+
+    Keep the weights of the epoch with the lowest validation loss so far; stop once
+    ``patience`` epochs pass without a new lowest. The stop is ``None`` while that has
+    not happened (training goes on, or ends at its last epoch).
+
+    Example:
+        >>> early_stopping([0.9, 0.5, 0.6, 0.4, 0.7, 0.8, 0.9], patience=2)
+        (4, 6)
+        >>> early_stopping([0.9, 0.5, 0.4], patience=2)
+        (3, None)
+    """
+    check.positive_int("patience", patience)
+    val_loss = list(check.array("val_loss", val_loss, ndim=1, non_empty=True))  # nan: diverged
+    best = 1
+    for epoch, loss in enumerate(val_loss, start=1):
+        if loss < val_loss[best - 1]:
+            best = epoch
+        elif epoch - best >= patience:
+            return best, epoch
+    return best, None
+
+
 def train(
     model: nn.Module,
     problem: Problem,
@@ -404,7 +427,7 @@ def train(
     train_losses: list[float] = []
     val_losses: list[float] = []
     val_metrics: list[float] = []
-    best_state, best_epoch = copy.deepcopy(model.state_dict()), 0
+    best_state, best_epoch = copy.deepcopy(model.state_dict()), 1
     for epoch in range(1, max_epochs + 1):
         model.train()
         total = 0.0
@@ -420,9 +443,10 @@ def train(
         check.diverged(val_loss, epoch, optimizer.param_groups[0]["lr"])  # nan is never best
         val_losses.append(val_loss)
         val_metrics.append(val_metric)
-        if best_epoch == 0 or val_loss < val_losses[best_epoch - 1]:
-            best_state, best_epoch = copy.deepcopy(model.state_dict()), epoch
-        elif epoch - best_epoch >= patience:
+        best_epoch, stop = early_stopping(val_losses, patience)
+        if best_epoch == epoch:
+            best_state = copy.deepcopy(model.state_dict())
+        elif stop is not None:
             break
     model.load_state_dict(best_state)  # early stopping: return the best model, not the last
     return TrainReport(
@@ -549,10 +573,8 @@ def bundle(net: nn.Sequential, data: PreparedData) -> Pipeline:
 
 # --8<-- [start:test]
 @dataclass(frozen=True)
-class TestReport:
+class EvaluationReport:
     """Step 8's result: the metric on the test set, next to a trivial baseline."""
-
-    __test__ = False  # a report, not a pytest test class
 
     metric: str
     value: float
@@ -562,7 +584,7 @@ class TestReport:
 
 
 @torch.no_grad()
-def test(pipeline: Pipeline, problem: Problem, data: PreparedData) -> TestReport:
+def evaluate(pipeline: Pipeline, problem: Problem, data: PreparedData) -> EvaluationReport:
     """Step 8: open the sealed test set once and score the pipeline that will ship.
 
     The baseline says what a model that ignores the inputs would score; for generated
@@ -579,163 +601,10 @@ def test(pipeline: Pipeline, problem: Problem, data: PreparedData) -> TestReport
         train_labels = data.y_train.reshape(-1).astype(np.int64)
         majority = int(np.bincount(train_labels).argmax())
         baseline = float(np.mean(y_test == majority))
-    return TestReport(problem.metric, value, baseline, len(y_test), problem.noise_std)
+    return EvaluationReport(problem.metric, value, baseline, len(y_test), problem.noise_std)
 
 
 # --8<-- [end:test]
-
-
-test.__test__ = False  # type: ignore[attr-defined]  # step 8 of the workflow, not a pytest test
-
-
-@contextmanager
-def _saved_by_deploy(path: Path) -> Iterator[None]:
-    """Report any failure to read ``path`` back as "not a model saved by this package"."""
-    try:
-        yield
-    except (pickle.UnpicklingError, EOFError, RuntimeError, KeyError, IndexError, TypeError,
-            ValueError, AttributeError) as error:  # fmt: skip
-        raise ValueError(
-            f"{path} is not a model saved by this package ({type(error).__name__} while loading)"
-        ) from error
-
-
-# --8<-- [start:deploy]
-@dataclass(frozen=True)
-class DeployReport:
-    """Step 9's files: the checkpoint, the exported program and a sample input."""
-
-    directory: Path
-    checkpoint: Path  # model.pt: weights, preprocessing and metadata (torch.load, weights_only)
-    exported: Path  # model.pt2: a torch.export program, loadable without this package
-    example_input: Path  # example_input.csv: a few rows to try the command line on
-
-
-def deploy(
-    pipeline: Pipeline,
-    problem: Problem,
-    hidden: Sequence[int],
-    directory: str | Path,
-    example_rows: ArrayLike,
-) -> DeployReport:
-    """Step 9: save the pipeline so that another process can load it and predict.
-
-    Writes ``model.pt`` (state dict and metadata, plain tensors and built-in types, so
-    ``torch.load(..., weights_only=True)`` can read it safely), ``model.pt2`` (a
-    ``torch.export`` program with a dynamic batch size) and ``example_input.csv``.
-    """
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    checkpoint = {
-        "format": 1,
-        "problem": problem.name,
-        "task": problem.task,
-        "n_features": problem.n_features,
-        "n_outputs": problem.n_outputs,
-        "hidden": [int(h) for h in hidden],
-        "feature_names": list(problem.feature_names),
-        "class_names": list(problem.class_names),
-        "state_dict": pipeline.state_dict(),
-    }
-    torch.save(checkpoint, out / "model.pt")
-    example = torch.zeros(2, problem.n_features)
-    batch = torch.export.Dim("batch")
-    program = torch.export.export(pipeline, (example,), dynamic_shapes=({0: batch},))
-    torch.export.save(program, out / "model.pt2")
-    rows = np.asarray(example_rows, dtype=np.float64)
-    with (out / "example_input.csv").open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(problem.feature_names)
-        writer.writerows([f"{v:.6g}" for v in row] for row in rows)
-    return DeployReport(out, out / "model.pt", out / "model.pt2", out / "example_input.csv")
-
-
-class Predictor:
-    """A reloaded pipeline behind a plain function: raw rows in, predictions out."""
-
-    def __init__(self, pipeline: Pipeline, meta: dict[str, Any]) -> None:
-        self.pipeline = pipeline.eval()
-        self.task: Task = meta["task"]
-        self.n_features: int = meta["n_features"]
-        self.feature_names: list[str] = meta["feature_names"]
-        self.class_names: list[str] = meta["class_names"]
-
-    @torch.no_grad()
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """Class indices (classification) or values in the target's units (regression)."""
-        rows = check.array("X", X).astype(np.float32)
-        if rows.ndim == 1:
-            rows = rows.reshape(1, -1)
-        if rows.ndim != 2 or rows.shape[1] != self.n_features:
-            raise ValueError(
-                f"X must have shape (n, {self.n_features}) for this model, got {rows.shape}"
-            )
-        outputs = self.pipeline(torch.from_numpy(rows))
-        if self.task == "regression":
-            predicted: NDArray[Any] = outputs[:, 0].numpy().astype(np.float64)
-        elif outputs.shape[1] == 1:
-            predicted = (outputs[:, 0] > 0).long().numpy()
-        else:
-            predicted = outputs.argmax(dim=1).numpy()
-        return predicted
-
-    def labels(self, X: ArrayLike) -> list[str]:
-        """Predictions as text: class names, or numbers for regression."""
-        predicted = self.predict(X)
-        if self.task == "regression":
-            return [f"{v:.6g}" for v in predicted]
-        return [self.class_names[int(i)] for i in predicted]
-
-
-def load_predictor(directory: str | Path) -> Predictor:
-    """Rebuild the pipeline saved by `deploy` (in any process) and wrap it."""
-    path = Path(directory) / "model.pt"
-    if not path.is_file():
-        raise ValueError(
-            f"directory must hold a model.pt saved by deploy(), got {str(directory)!r}"
-        )
-    with _saved_by_deploy(path):  # a damaged or foreign file: one clear error, not torch's
-        meta = torch.load(path, weights_only=True)  # only tensors and built-in types: no code
-        net = build_mlp(meta["n_features"], meta["hidden"], meta["n_outputs"])
-        pipeline = Pipeline(net, torch.zeros(meta["n_features"]), torch.ones(meta["n_features"]))
-        pipeline.load_state_dict(meta["state_dict"])
-        return Predictor(pipeline, meta)
-
-
-def predict(directory: str | Path, X: ArrayLike) -> NDArray[Any]:
-    """Predict with a deployed model from Python: ``predict("artifacts/model", rows)``."""
-    return load_predictor(directory).predict(X)
-
-
-def read_csv_rows(source: str | Path | TextIO) -> NDArray[np.float64]:
-    """Read a CSV of numbers (a path or an open text stream), with or without a header line."""
-    check.instance("source", source, (str, Path, io.TextIOBase), " (a path or a text stream)")
-    if isinstance(source, (str, Path)):
-        with Path(source).open(newline="") as f:
-            return read_csv_rows(f)
-    name = getattr(source, "name", "input")
-    lines = [row for row in csv.reader(source) if row]
-    if lines and not _is_number(lines[0][0]):
-        lines = lines[1:]  # a header of feature names
-    if not lines:
-        raise ValueError(f"{name}: no rows of numbers found")
-    if len({len(row) for row in lines}) > 1:
-        raise ValueError(f"{name}: every row must have the same number of values")
-    try:
-        return np.array([[float(v) for v in row] for row in lines], dtype=np.float64)
-    except ValueError as error:
-        raise ValueError(f"{name}: every value must be a number ({error})") from None
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-# --8<-- [end:deploy]
 
 
 def _check_run_settings(epochs: int, save_dir: str | Path | None) -> None:
@@ -754,7 +623,7 @@ class WorkflowResult:
     test_accesses: tuple[str, ...]
     first: TrainReport
     tuning: TuneReport
-    report: TestReport
+    report: EvaluationReport
     deployed: DeployReport | None
     device: str
     seconds: float
@@ -831,10 +700,12 @@ def run_workflow(
     tuning = tune(problem, data, max_epochs=epochs, seed=seed, device=dev)
     step("tune", f"best lr={tuning.best.lr:g}, hidden={tuning.best.hidden}")
     pipeline = bundle(tuning.model, data)
-    report = test(pipeline, problem, data)
+    report = evaluate(pipeline, problem, data)
     step("test", f"test {report.metric} {report.value:.4g}")
     deployed = None
     if save_dir is not None:
+        from snippets.deploy import deploy  # step 9's module builds on this one's Pipeline
+
         examples = data.x_scaler.inverse_transform(data.X_val[:5])
         deployed = deploy(pipeline, problem, tuning.best.hidden, save_dir, examples)
     step("deploy", "saved" if deployed else "skipped (no save_dir)")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
+import re
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -292,25 +294,70 @@ def torch_worked_example(
 ARTICLE = ((0.05, 0.10), (0.01, 0.99), MAZUR_WEIGHTS, (0.35, 0.60), 0.5)
 
 
+def worked_example_args(seed: int | None) -> tuple[Any, ...]:
+    """The article's network (``None``), or random inputs, targets, weights, biases and rate."""
+    if seed is None:
+        return ARTICLE
+    rng = np.random.default_rng(seed)
+    return (
+        tuple(rng.uniform(-1, 1, 2)),
+        tuple(rng.uniform(0, 1, 2)),
+        tuple(rng.normal(size=8)),
+        tuple(rng.normal(size=2)),
+        float(rng.uniform(0.1, 1.0)),
+    )
+
+
 @pytest.mark.parametrize("seed", [None, 0, 1, 2])
 def test_every_worked_example_number_equals_torch_autograd(seed: int | None) -> None:
-    if seed is None:
-        args: tuple[Any, ...] = ARTICLE
-    else:
-        rng = np.random.default_rng(seed)
-        args = (
-            tuple(rng.uniform(-1, 1, 2)),
-            tuple(rng.uniform(0, 1, 2)),
-            tuple(rng.normal(size=8)),
-            tuple(rng.normal(size=2)),
-            float(rng.uniform(0.1, 1.0)),
-        )
+    args = worked_example_args(seed)
     ours = worked_example(*args)
     expected = torch_worked_example(*args)
     printed = [name for rows in WORKED_FORMULAS.values() for name, _ in rows]
     assert set(printed) <= set(expected), "the torch oracle must cover every printed number"
     for name, value in expected.items():
         assert ours[name] == pytest.approx(value, rel=1e-12, abs=1e-15), name
+
+
+def evaluate_formula(formula: str, v: dict[str, float]) -> float:
+    """A printed formula of WORKED_FORMULAS, as Python: each name read from ``v``, ``^`` as ``**``.
+
+    Names are replaced whole and longest first ("dE_total/dout_o1" is one name, not a
+    division); anything left that is not a number, an operator or ``exp`` fails to evaluate.
+    """
+    names = sorted(v, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, names)) + r")(?![\w+])")
+    code = pattern.sub(lambda match: f"v[{match[1]!r}]", formula).replace("^", "**")
+    return float(eval(code, {"__builtins__": {}, "exp": math.exp, "v": v}))
+
+
+@pytest.mark.parametrize("seed", [None, 0, 1, 2])
+def test_every_printed_formula_evaluates_to_the_number_printed_under_it(
+    seed: int | None,
+) -> None:
+    """The formula strings and worked_example's arithmetic are written separately: each
+    printed formula, evaluated on worked_example's own numbers, must give its value."""
+    args = worked_example_args(seed)
+    v = worked_example(*args)
+    checked = 0
+    for rows in WORKED_FORMULAS.values():
+        for name, formula in rows:
+            if name == "E_total+":  # words, not a formula: the forward pass at the new weights
+                new_weights = [v[f"w{k}+"] for k in range(1, 9)]
+                after = worked_example(args[0], args[1], new_weights, args[3], args[4])
+                assert v[name] == pytest.approx(after["E_total"], rel=1e-12), name
+            else:
+                assert evaluate_formula(formula, v) == pytest.approx(v[name], rel=1e-12), name
+            checked += 1
+    assert checked == sum(len(rows) for rows in WORKED_FORMULAS.values()) == 44
+
+
+def test_a_wrong_formula_string_is_caught() -> None:
+    v = worked_example()
+    assert evaluate_formula("w1*i1 + w2*i2 + b1*1", v) == pytest.approx(v["net_h1"], rel=1e-12)
+    assert evaluate_formula("w1*i2 + w2*i1 + b1*1", v) != pytest.approx(v["net_h1"], rel=1e-12)
+    with pytest.raises(NameError):
+        evaluate_formula("w9*i1", v)
 
 
 def test_worked_example_matches_the_articles_published_rounding() -> None:

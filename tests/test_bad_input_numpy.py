@@ -143,7 +143,7 @@ CASES: list[Case] = [
     ("make_optimizer unknown", lambda: optimizers.make_optimizer("lion", [np.zeros(1)]), ValueError, "name must be one of"),
     ("step_lr step float", lambda: optimizers.step_lr(0.1, 1.5, 5), TypeError, "step must be an integer"),
     ("cosine_lr t_max huge float", lambda: optimizers.cosine_lr(0.1, 1, 1e9), TypeError, "t_max must be an integer"),
-    ("gd complex X", lambda: gradient_descent.mse(GD_X * 1j, GD_Y, np.zeros(3)), TypeError, "X must hold real"),
+    ("gd complex X", lambda: gradient_descent.linear_mse(GD_X * 1j, GD_Y, np.zeros(3)), TypeError, "X must hold real"),
     ("gd indefinite hessian", lambda: gradient_descent.divergence_threshold([[1.0, 0.0], [0.0, -1.0]]), ValueError, "hessian must be positive semi-definite"),
     ("gd saddle hessian", lambda: gradient_descent.divergence_threshold([[2.0, 3.0], [3.0, 2.0]]), ValueError, r"smallest eigenvalue is -(1\.0|0\.9999)"),
     ("gd seed 2**32", lambda: gradient_descent.make_linear_data(seed=2**32), ValueError, "seed must be an integer in"),

@@ -18,9 +18,10 @@ import pytest
 import torch
 
 from snippets import architectures as arch
-from snippets import dl_vs_ml, tiny_network, workflow
-from snippets.__main__ import run_neuron, torch_dtype
+from snippets import deploy, dl_vs_ml, tiny_network, workflow
 from snippets.device import available_devices, get_device, seed_everything
+from snippets.neuron import compare_with_torch, torch_dtype
+from snippets.parameters import count_parameters
 
 Case = tuple[str, Callable[[], object], type[Exception], str]
 LONG = torch.long
@@ -145,7 +146,7 @@ CASES: list[Case] = [
     ("build list", partial(arch.build, ["mlp"]), TypeError, "name must be a string"),
     ("build unknown", partial(arch.build, "resnet"), ValueError, "name must be one of"),
     ("example_input batch 0", partial(arch.example_input, "mlp", batch_size=0), ValueError, "batch_size must be a positive"),
-    ("count_parameters object", partial(arch.count_parameters, object()), TypeError, "model must be a torch.nn.Module"),
+    ("count_parameters object", partial(count_parameters, object()), TypeError, "model must be a Module, got <object"),
     ("TinyNet hidden 0", partial(tiny_network.TinyNet, hidden=0), ValueError, "hidden must be a positive integer, got 0"),
     ("TinyNet hidden -1", partial(tiny_network.TinyNet, hidden=-1), ValueError, "hidden must be a positive integer, got -1"),
     ("TinyNet hidden 2.5", partial(tiny_network.TinyNet, hidden=2.5), TypeError, "hidden must be an integer, got 2.5"),
@@ -179,8 +180,8 @@ CASES: list[Case] = [
     ("choose_architecture None", partial(workflow.choose_architecture, None), TypeError, "problem must be a Problem"),
     ("choose_loss a dict", partial(workflow.choose_loss, {"task": "regression"}), TypeError, "problem must be a Problem"),
     ("choose_optimizer a name", partial(workflow.choose_optimizer, "mlp"), TypeError, "model must be a Module"),
-    ("read_csv_rows a list", partial(workflow.read_csv_rows, [[1.0, 2.0]]), TypeError, "source must be a str or Path or TextIOBase"),
-    ("tiny count_parameters None", partial(tiny_network.count_parameters, None), TypeError, "model must be a Module"),
+    ("read_csv_rows a list", partial(deploy.read_csv_rows, [[1.0, 2.0]]), TypeError, "source must be a str or Path or TextIOBase"),
+    ("count_parameters trainable_only 1", partial(count_parameters, torch.nn.Linear(1, 1), trainable_only=1), TypeError, "trainable_only must be True or False, got 1"),
     ("format_results a str", partial(dl_vs_ml.format_results, "iris"), TypeError, "results must be a list of Result"),
     ("summarize numbers", partial(dl_vs_ml.summarize, [0.9]), TypeError, r"results\[0\] must be a Result from compare\(\)"),
     ("load_dataset seed 2**32", partial(dl_vs_ml.load_dataset, "moons", seed=2**32), ValueError, "seed must be an integer in"),
@@ -238,7 +239,7 @@ def test_on_apple_silicon_mps_is_chosen_and_the_neuron_example_uses_float32(
 
 
 def test_the_neuron_example_says_which_dtype_it_used() -> None:
-    result = run_neuron(device="cpu")
+    result = compare_with_torch(device="cpu")
     assert result["torch_dtype"] == "float64"
     assert result["max_abs_difference"] < 1e-12
 
@@ -247,8 +248,8 @@ def test_the_neuron_example_in_float32_still_agrees_to_float32_precision(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # What MPS would run, on the CPU: the same code path with the float32 dtype chosen.
-    monkeypatch.setattr("snippets.__main__.torch_dtype", lambda device: torch.float32)
-    result = run_neuron(device="cpu")
+    monkeypatch.setattr("snippets.neuron.torch_dtype", lambda device: torch.float32)
+    result = compare_with_torch(device="cpu")
     assert result["torch_dtype"] == "float32"
     assert 0 < result["max_abs_difference"] < 1e-5
 
@@ -302,12 +303,12 @@ def test_a_foreign_or_corrupt_model_file_is_not_a_model_saved_by_this_package(
         assert isinstance(content, bytes)
         path.write_bytes(content)
     with pytest.raises(ValueError, match="is not a model saved by this package"):
-        workflow.load_predictor(tmp_path)
+        deploy.load_predictor(tmp_path)
 
 
 def test_a_predictor_refuses_complex_rows(tmp_path: Path) -> None:
     result = workflow.run_workflow("wine", epochs=1, device="cpu", save_dir=tmp_path / "m")
     assert result.deployed is not None
-    predictor = workflow.load_predictor(tmp_path / "m")
+    predictor = deploy.load_predictor(tmp_path / "m")
     with pytest.raises(TypeError, match="X must hold real numbers"):
         predictor.predict(np.ones((1, 13)) * 1j)

@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from snippets.__main__ import EXAMPLES, Example, main
-from snippets.workflow import load_predictor, read_csv_rows
+from snippets.deploy import load_predictor, read_csv_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = {"tiny-network": ["--epochs", "1"], "workflow-classification": ["--epochs", "2"],
@@ -209,7 +209,7 @@ def test_a_real_process_exits_2_without_a_traceback() -> None:
 def test_the_registry_takes_a_new_example_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    new = Example("count", "counts parameters", "snippets.tiny_network:count_parameters")
+    new = Example("count", "counts parameters", "snippets.parameters:count_parameters")
     monkeypatch.setitem(EXAMPLES, new.name, new)
     assert main(["list"]) == 0
     assert "count" in capsys.readouterr().out

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from snippets import activations, figures, gradient_descent, losses
+from snippets.workflow import early_stopping
 
 
 @pytest.fixture(scope="module")
@@ -215,35 +216,11 @@ def test_main_writes_the_svg_and_refuses_unknown_names(
     assert "activations" in capsys.readouterr().out.split()
 
 
-def test_early_stopping_keeps_the_best_epoch_and_stops_after_patience() -> None:
-    assert figures.early_stopping([3.0, 2.0, 1.0], patience=1) == (3, 3)  # never triggers
-    assert figures.early_stopping([1.0, 2.0, 3.0, 0.5], patience=2) == (1, 3)
-    assert figures.early_stopping([1.0, 1.0, 1.0], patience=5) == (1, 3)  # ties do not improve
-
-
-@pytest.mark.parametrize(
-    ("patience", "error"), [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError)]
-)
-def test_early_stopping_refuses_a_bad_patience(patience: object, error: type[Exception]) -> None:
-    with pytest.raises(error, match="patience must be"):
-        figures.early_stopping([1.0], patience=patience)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize("history", [[np.nan, 0.5, 0.4], [0.9, np.inf, 0.4]])
-def test_early_stopping_never_keeps_a_non_finite_loss(history: list[float]) -> None:
-    with pytest.raises(ValueError, match="val_loss must contain only finite numbers"):
-        figures.early_stopping(history, patience=2)
-
-
-def test_early_stopping_refuses_an_empty_history() -> None:
-    with pytest.raises(ValueError, match="val_loss"):
-        figures.early_stopping([], patience=1)
-
-
 def test_training_curves_mark_best_and_stop(drawn: dict[str, Figure]) -> None:
     left, right = get(drawn, "training_curves").get_axes()
     _, val = xy(line(left, "validation"))
-    best, stop = figures.early_stopping(list(val), patience=3)
+    best, stopped = early_stopping(list(val), patience=3)
+    stop = stopped or len(val)
     assert val[best - 1] == val[:stop].min()
     for ax in (left, right):
         verticals = [ln for ln in ax.get_lines() if "epoch" in str(ln.get_label())]

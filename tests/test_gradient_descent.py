@@ -28,11 +28,11 @@ from snippets.gradient_descent import (
     gradient_descent,
     learning_rate_regimes,
     least_squares_solution,
+    linear_mse,
+    linear_mse_grad,
+    linear_mse_hessian,
     make_linear_data,
     minibatch_gd,
-    mse,
-    mse_grad,
-    mse_hessian,
     quadratic,
     quadratic_grad,
     rosenbrock,
@@ -44,11 +44,11 @@ from snippets.optimizers import make_optimizer
 
 X, Y = make_linear_data(n_samples=200, n_features=2, noise=0.5, seed=0)
 W_STAR = least_squares_solution(X, Y)
-LOSS_STAR = mse(X, Y, W_STAR)
+LOSS_STAR = linear_mse(X, Y, W_STAR)
 
 
 def _eigenvalues(X_: np.ndarray[Any, Any]) -> tuple[float, float]:
-    eig = np.linalg.eigvalsh(mse_hessian(X_))
+    eig = np.linalg.eigvalsh(linear_mse_hessian(X_))
     return float(eig.min()), float(eig.max())
 
 
@@ -60,8 +60,8 @@ def test_mse_and_its_gradient_equal_torch_autograd() -> None:
     w_t = torch.tensor(w, requires_grad=True)
     loss = torch.nn.functional.mse_loss(torch.from_numpy(X) @ w_t, torch.from_numpy(Y))
     (grad,) = torch.autograd.grad(loss, w_t)
-    assert mse(X, Y, w) == pytest.approx(loss.item(), rel=1e-12)
-    np.testing.assert_allclose(mse_grad(X, Y, w), grad.numpy(), rtol=1e-12)
+    assert linear_mse(X, Y, w) == pytest.approx(loss.item(), rel=1e-12)
+    np.testing.assert_allclose(linear_mse_grad(X, Y, w), grad.numpy(), rtol=1e-12)
 
 
 def test_hessian_equals_torch_hessian() -> None:
@@ -70,11 +70,11 @@ def test_hessian_equals_torch_hessian() -> None:
 
     w0 = torch.zeros(X.shape[1], dtype=torch.float64)
     expected = torch.autograd.functional.hessian(loss, w0)  # type: ignore[no-untyped-call]
-    np.testing.assert_allclose(mse_hessian(X), expected.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(linear_mse_hessian(X), expected.numpy(), rtol=1e-12)
 
 
 def test_gradient_is_zero_at_the_closed_form_optimum() -> None:
-    np.testing.assert_allclose(mse_grad(X, Y, W_STAR), 0.0, atol=1e-12)
+    np.testing.assert_allclose(linear_mse_grad(X, Y, W_STAR), 0.0, atol=1e-12)
     # and the optimum is what the normal equations X^T X w = X^T y give
     np.testing.assert_allclose(W_STAR, np.linalg.solve(X.T @ X, X.T @ Y), rtol=1e-10)
 
@@ -88,7 +88,7 @@ def test_make_linear_data_has_a_bias_column_and_is_reproducible() -> None:
     np.testing.assert_array_equal(y1, y2)
     _, y_clean = make_linear_data(n_samples=30, n_features=4, noise=0.0, seed=7)
     # without noise, y is exactly linear in X, so the least-squares fit leaves no residual
-    assert mse(X1, y_clean, least_squares_solution(X1, y_clean)) < 1e-25
+    assert linear_mse(X1, y_clean, least_squares_solution(X1, y_clean)) < 1e-25
 
 
 # ---- the three variants -----------------------------------------------------------------
@@ -115,7 +115,7 @@ def test_batch_gd_error_shrinks_at_least_geometrically() -> None:
 
 
 def _excess(history_w: np.ndarray[Any, Any]) -> float:
-    return mse(X, Y, history_w) - LOSS_STAR
+    return linear_mse(X, Y, history_w) - LOSS_STAR
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_smaller_learning_rate_gives_a_smaller_noise_floor() -> None:
 def test_epoch_loss_starts_at_the_initial_weights() -> None:
     w0 = np.array([1.0, -1.0, 0.5])
     history = minibatch_gd(X, Y, lr=0.1, epochs=2, batch_size=32, w0=w0)
-    assert history.epoch_loss[0] == mse(X, Y, w0)
+    assert history.epoch_loss[0] == linear_mse(X, Y, w0)
     assert history.updates_per_epoch == 7  # ceil(200 / 32): the last batch has 8 rows
     np.testing.assert_array_equal(w0, [1.0, -1.0, 0.5])  # w0 itself is not modified
 
@@ -194,7 +194,7 @@ def test_batch_gd_never_increases_the_loss_below_the_threshold(
     n: int, d: int, seed: int, fraction: float
 ) -> None:
     X_, y_ = make_linear_data(n_samples=n, n_features=d, seed=seed)
-    lr = fraction * divergence_threshold(mse_hessian(X_))
+    lr = fraction * divergence_threshold(linear_mse_hessian(X_))
     loss = batch_gd(X_, y_, lr=lr, epochs=20).epoch_loss
     assert np.all(np.diff(loss) <= 1e-12 * loss[0])
 
@@ -222,12 +222,14 @@ def test_number_of_updates_is_epochs_times_ceil_n_over_batch(
 def test_threshold_equals_n_over_largest_squared_singular_value() -> None:
     # H = 2/n X^T X, so its largest eigenvalue is 2/n * sigma_max(X)^2 and 2/L = n / sigma_max^2.
     sigma_max = np.linalg.svd(X, compute_uv=False).max()
-    assert divergence_threshold(mse_hessian(X)) == pytest.approx(len(Y) / sigma_max**2, rel=1e-12)
+    assert divergence_threshold(linear_mse_hessian(X)) == pytest.approx(
+        len(Y) / sigma_max**2, rel=1e-12
+    )
     assert divergence_threshold(QUADRATIC_HESSIAN) == pytest.approx(0.2, rel=1e-15)
 
 
 def test_loss_decreases_just_below_the_threshold_and_grows_just_above() -> None:
-    threshold = divergence_threshold(mse_hessian(X))
+    threshold = divergence_threshold(linear_mse_hessian(X))
     below = batch_gd(X, Y, lr=0.98 * threshold, epochs=300).epoch_loss
     above = batch_gd(X, Y, lr=1.02 * threshold, epochs=300).epoch_loss
     assert below[-1] == pytest.approx(LOSS_STAR, rel=1e-6)
@@ -259,7 +261,7 @@ def test_sgd_on_the_quadratic_diverges_exactly_past_two_over_l() -> None:
 
 
 def test_far_too_large_lr_raises_instead_of_returning_nan() -> None:
-    threshold = divergence_threshold(mse_hessian(X))
+    threshold = divergence_threshold(linear_mse_hessian(X))
     with pytest.raises(ValueError, match=r"lr=.* is far too large .* diverges above 0\.92"):
         batch_gd(X, Y, lr=50 * threshold, epochs=1000)
     assert f"{threshold:.4g}" == "0.9201"  # the number the message quotes, to 4 digits
@@ -337,11 +339,19 @@ def test_every_comparison_run_gets_closer_to_the_minimum(name: str) -> None:
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: mse(X[:, 0], Y, W_STAR), ValueError, r"X must be a 2-D array, got shape"),
-        (lambda: mse(X, Y[:-1], W_STAR), ValueError, r"y must be a 1-D array .* \(200,\), got"),
-        (lambda: mse(X, Y, W_STAR[:2]), ValueError, r"w must have shape \(3,\)"),
-        (lambda: mse_grad(X, np.full(200, np.nan), W_STAR), ValueError, "only finite numbers"),
-        (lambda: mse(X, Y, [np.inf, 0.0, 0.0]), ValueError, "w must contain only finite"),
+        (lambda: linear_mse(X[:, 0], Y, W_STAR), ValueError, r"X must be a 2-D array, got shape"),
+        (
+            lambda: linear_mse(X, Y[:-1], W_STAR),
+            ValueError,
+            r"y must be a 1-D array .* \(200,\), got",
+        ),
+        (lambda: linear_mse(X, Y, W_STAR[:2]), ValueError, r"w must have shape \(3,\)"),
+        (
+            lambda: linear_mse_grad(X, np.full(200, np.nan), W_STAR),
+            ValueError,
+            "only finite numbers",
+        ),
+        (lambda: linear_mse(X, Y, [np.inf, 0.0, 0.0]), ValueError, "w must contain only finite"),
         (lambda: batch_gd(X, Y, lr=0.0, epochs=1), ValueError, "lr must be a finite number > 0"),
         (lambda: batch_gd(X, Y, lr=-0.1, epochs=1), ValueError, "lr must be a finite number > 0"),
         (lambda: batch_gd(X, Y, lr=0.1, epochs=0), ValueError, "epochs must be a positive integer"),
@@ -353,7 +363,11 @@ def test_every_comparison_run_gets_closer_to_the_minimum(name: str) -> None:
         (lambda: divergence_threshold([[1.0, 2.0]]), ValueError, "hessian must be a square"),
         (lambda: divergence_threshold([[1.0, 2.0], [0.0, 1.0]]), ValueError, "symmetric"),
         (lambda: divergence_threshold(np.zeros((2, 2))), ValueError, "a positive eigenvalue"),
-        (lambda: mse_hessian(np.zeros((0, 3))), ValueError, "X must be a non-empty 2-D array"),
+        (
+            lambda: linear_mse_hessian(np.zeros((0, 3))),
+            ValueError,
+            "X must be a non-empty 2-D array",
+        ),
         (lambda: quadratic([1.0, 2.0, 3.0]), ValueError, r"p must be a point \(x, y\)"),
         (lambda: rosenbrock_grad([np.nan, 0.0]), ValueError, "p must contain only finite numbers"),
         (lambda: trajectory("sgd", quadratic_grad, [[1.0]], 5, lr=0.1), ValueError, "start"),

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from snippets.parameters import (
     conv1d_parameters,
     conv2d_parameters,
+    count_parameters,
     embedding_parameters,
     gru_parameters,
     linear_parameters,
@@ -22,7 +23,6 @@ from snippets.parameters import (
     recurrent_parameters,
     rnn_parameters,
     stack_parameters,
-    torch_parameter_count,
 )
 
 sizes = st.integers(min_value=1, max_value=40)
@@ -147,7 +147,14 @@ def test_stack_equals_a_torch_model() -> None:
         ]
     )
     assert stack_parameters(layers) == torch_count(model)
-    assert torch_parameter_count(model) == torch_count(model)
+    assert count_parameters(model) == torch_count(model)
+
+
+def test_count_parameters_trainable_only() -> None:
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
+    model[0].requires_grad_(False)  # freeze the first Linear(4, 3): 12 + 3 parameters
+    assert count_parameters(model) == 4 * 3 + 3 + 3 * 2 + 2
+    assert count_parameters(model, trainable_only=True) == 3 * 2 + 2
 
 
 def test_parameter_free_layers_add_nothing() -> None:
@@ -192,9 +199,9 @@ def test_parameter_free_layers_add_nothing() -> None:
             r"layers\[0\] must be a \(kind",
         ),
         (
-            lambda: torch_parameter_count(cast(Any, "model")),
+            lambda: count_parameters(cast(Any, "model")),
             TypeError,
-            "module must be a torch.nn.Module",
+            "model must be a Module, got 'model' \\(str\\)",
         ),
     ],
 )

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import load_digits
 
+from snippets.parameters import count_parameters
 from snippets.tiny_network import (
     TinyNet,
     TinyNetworkResult,
-    count_parameters,
     load_digits_splits,
     train_tiny_network,
 )

@@ -1,20 +1,16 @@
-"""snippets.workflow: nine steps, a sealed test set, early stopping, save -> reload elsewhere."""
+"""snippets.workflow: nine steps, a sealed test set, early stopping, all nine steps end to end."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from snippets import workflow  # not `from ... import test`: pytest would collect it as a test
+from snippets import workflow
 from snippets.workflow import (
     STEPS,
     PreparedData,
@@ -26,15 +22,12 @@ from snippets.workflow import (
     choose_loss,
     choose_optimizer,
     define_problem,
-    load_predictor,
+    early_stopping,
     prepare_data,
-    read_csv_rows,
     run_workflow,
     train,
     tune,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -204,6 +197,31 @@ def _fresh(
     return model, choose_loss(problem), choose_optimizer(model, "adam", lr)
 
 
+def test_early_stopping_keeps_the_best_epoch_and_stops_after_patience() -> None:
+    assert early_stopping([3.0, 2.0, 1.0], patience=1) == (3, None)  # never triggers
+    assert early_stopping([1.0, 2.0, 3.0, 0.5], patience=2) == (1, 3)
+    assert early_stopping([1.0, 1.0, 1.0], patience=5) == (1, None)  # ties do not improve
+
+
+@pytest.mark.parametrize(
+    ("patience", "error"), [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError)]
+)
+def test_early_stopping_refuses_a_bad_patience(patience: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="patience must be"):
+        early_stopping([1.0], patience=patience)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("history", [[np.nan, 0.5, 0.4], [0.9, np.inf, 0.4]])
+def test_early_stopping_never_keeps_a_non_finite_loss(history: list[float]) -> None:
+    with pytest.raises(ValueError, match="val_loss must contain only finite numbers"):
+        early_stopping(history, patience=2)
+
+
+def test_early_stopping_refuses_an_empty_history() -> None:
+    with pytest.raises(ValueError, match="val_loss"):
+        early_stopping([], patience=1)
+
+
 def test_early_stopping_stops_and_restores_the_best_weights() -> None:
     problem = define_problem("wine")
     data = prepare_data(problem, seed=0)
@@ -273,57 +291,6 @@ def test_result_serialises_to_json(classification: WorkflowResult) -> None:
     assert data["steps"] == list(STEPS)
     assert data["test_accesses"] == ["test"]
     assert data["saved_to"] == str(classification.deployed.directory)  # type: ignore[union-attr]
-
-
-def test_save_reload_in_a_new_process_gives_the_same_predictions(
-    classification: WorkflowResult,
-) -> None:
-    deployed = classification.deployed
-    assert deployed is not None
-    rows = read_csv_rows(deployed.example_input)
-    here = load_predictor(deployed.directory)
-    expected = here.predict(rows)
-    with torch.no_grad():
-        expected_logits = here.pipeline(torch.from_numpy(rows.astype(np.float32))).numpy()
-    script = textwrap.dedent(
-        f"""
-        import json, numpy as np, torch
-        from snippets.workflow import predict, read_csv_rows
-        rows = read_csv_rows({str(deployed.example_input)!r})
-        program = torch.export.load({str(deployed.exported)!r}).module()
-        exported = program(torch.from_numpy(rows.astype(np.float32))).detach().numpy()
-        print(json.dumps({{"predict": predict({str(deployed.directory)!r}, rows).tolist(),
-                          "exported": exported.tolist()}}))
-        """
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    there = json.loads(proc.stdout)
-    assert there["predict"] == expected.tolist()
-    np.testing.assert_allclose(np.array(there["exported"]), expected_logits, rtol=1e-5, atol=1e-6)
-
-
-def test_predictor_validates_its_input(classification: WorkflowResult) -> None:
-    assert classification.deployed is not None
-    predictor = load_predictor(classification.deployed.directory)
-    with pytest.raises(
-        ValueError, match=r"X must have shape \(n, 30\) for this model, got \(2, 3\)"
-    ):
-        predictor.predict(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match="X must contain only finite numbers"):
-        predictor.predict(np.full((1, 30), np.nan))
-    with pytest.raises(ValueError, match=r"directory must hold a model\.pt"):
-        load_predictor(ROOT / "no-such-model")
-
-
-def test_read_csv_rows_skips_a_header_and_refuses_text(tmp_path: Path) -> None:
-    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
-    good.write_text("a,b\n1,2\n3,4.5\n")
-    bad.write_text("1,2\n3,x\n")
-    np.testing.assert_array_equal(read_csv_rows(good), [[1.0, 2.0], [3.0, 4.5]])
-    with pytest.raises(ValueError, match="every value must be a number"):
-        read_csv_rows(bad)
 
 
 def test_run_workflow_checks_its_arguments() -> None:
