@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +21,6 @@ FAST = {"tiny-network": ["--epochs", "1"], "workflow-classification": ["--epochs
         "dl-vs-ml": []}  # fmt: skip
 # The NumPy and scikit-learn examples run on the CPU only and refuse --device.
 ON_DEVICE = {"tiny-network", "workflow-classification", "workflow-regression", "neuron"}
-
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _json_run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
