@@ -24,7 +24,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
-from reading_time import chapters_of, count_page
+from reading_time import read_chapters
 
 HANDOUT = "handout.md"
 PLACEHOLDER = '<div id="handout-chapters"></div>'
@@ -38,11 +38,9 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     global _enabled
     _enabled = files.get_file_from_path(HANDOUT) is not None
     _chapters.clear()
-    for page in chapters_of(nav):
-        slug = page.file.src_uri.removesuffix(".md")
-        assert page.file.abs_src_path is not None
-        core, _ = count_page(Path(page.file.abs_src_path).read_text(encoding="utf8"))
-        _chapters.append((slug, page.title or slug, f"{core.minutes} min"))
+    for chapter in read_chapters(nav):
+        slug = chapter.src_uri.removesuffix(".md")
+        _chapters.append((slug, chapter.title, f"{chapter.core.minutes} min"))
     return nav
 
 

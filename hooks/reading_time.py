@@ -222,6 +222,11 @@ def total() -> Count:
     return sum((chapter.core for chapter in _chapters.values()), Count())
 
 
+def total_minutes() -> int:
+    """The core path's reading time: the sum of the times shown under the chapters' titles."""
+    return sum(chapter.core.minutes for chapter in _chapters.values())
+
+
 def reading_line(chapter: Chapter) -> str:
     """The line under a chapter's title."""
     core = chapter.core
@@ -247,7 +252,7 @@ def chapters_table(page: Page) -> str:
             f"{core.minutes} | {further.minutes} |"
         )
     whole = total()
-    minutes = sum(chapter.core.minutes for chapter in _chapters.values())
+    minutes = total_minutes()
     rows.append(f"| **All chapters** | {whole.words:,} | {whole.code_lines:,} | {minutes} | |")
     return "\n".join(rows)
 
@@ -314,7 +319,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             flags=re.M,
         )
     whole = total()
-    hours, minutes = divmod(sum(c.core.minutes for c in _chapters.values()), 60)
+    hours, minutes = divmod(total_minutes(), 60)
     markdown = markdown.replace(
         "<!-- reading-time: total -->",
         f"about **{hours} h {minutes:02d} min** ({whole.words:,} words and "

@@ -16,9 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import torch
+import yaml
 from bs4 import BeautifulSoup
 from hypothesis import settings
 
@@ -45,6 +47,20 @@ def one_thread() -> Iterator[None]:
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+class NavLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring its !!python/name tags."""
+
+
+NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+
+
+def mkdocs_nav() -> list[Any]:
+    """The ``nav`` of mkdocs.yml, as YAML gives it."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf8"), Loader=NavLoader)
+    nav: list[Any] = config["nav"]
+    return nav
 
 
 def load_module(path: Path, name: str) -> ModuleType:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import http.server
 import os
 import re
-import shutil
 import sys
 import threading
 from collections.abc import Iterator
@@ -25,8 +24,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 from urllib.request import urlopen
 
 import pytest
-import yaml
-from conftest import DOCS, ROOT
+from conftest import DOCS, ROOT, load_tool, mkdocs_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -56,10 +54,10 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
 def find_chromium() -> str | None:
-    """The Chromium to drive: $CHROME_PATH (as for Lighthouse), else chromium on the PATH."""
-    candidates = [os.environ.get("CHROME_PATH"), shutil.which("chromium")]
-    candidates.append(shutil.which("chromium-browser"))
-    return next((c for c in candidates if c and Path(c).is_file()), None)
+    """The Chromium to drive: the one tools/handout_pdf.py prints with ($CHROME_PATH, as for
+    Lighthouse, else chromium or chromium-browser on the PATH)."""
+    chromium: str | None = load_tool("handout_pdf").chromium_path()
+    return chromium
 
 
 def skip_or_fail(reason: str) -> None:
@@ -732,12 +730,6 @@ def search_results(browser: Any, base_url: str, query: str) -> list[str]:
 def chapter_pages() -> set[str]:
     """The site paths of the chapters: every page of the nav outside Notebooks and Reference."""
 
-    class NavLoader(yaml.SafeLoader):
-        """Reads mkdocs.yml, ignoring its !!python/name tags."""
-
-    NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
-    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf8"), Loader=NavLoader)["nav"]
-
     def pages(entries: list[Any]) -> Iterator[str]:
         for entry in entries:
             for title, target in entry.items():
@@ -747,7 +739,7 @@ def chapter_pages() -> set[str]:
                 elif target != "index.md":
                     yield target.removesuffix(".md") + "/"
 
-    return set(pages(nav))
+    return set(pages(mkdocs_nav()))
 
 
 def test_the_chapters_are_read_from_the_nav() -> None:

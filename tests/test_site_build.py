@@ -82,6 +82,14 @@ def _scratch_project(tmp_path: Path, page: str) -> Path:
     return config
 
 
+def _scratch_build_with(tmp_path: Path, appended: str) -> Build:
+    """The scratch copy built with ``appended`` added to the end of its neuron page."""
+    config = _scratch_project(tmp_path, "neuron.md")
+    page = tmp_path / "docs" / "neuron.md"
+    page.write_text(page.read_text() + appended)
+    return mkdocs_build(config, tmp_path / "out")
+
+
 def test_scratch_copy_builds_cleanly(tmp_path: Path) -> None:
     """The control for the two tests below: the unmodified scratch copy builds."""
     config = _scratch_project(tmp_path, "neuron.md")
@@ -90,33 +98,24 @@ def test_scratch_copy_builds_cleanly(tmp_path: Path) -> None:
 
 
 def test_broken_anchor_fails_the_build(tmp_path: Path) -> None:
-    config = _scratch_project(tmp_path, "neuron.md")
-    page = tmp_path / "docs" / "neuron.md"
-    page.write_text(page.read_text() + "\nSee [nowhere](#no-such-heading).\n")
-    build = mkdocs_build(config, tmp_path / "out")
+    build = _scratch_build_with(tmp_path, "\nSee [nowhere](#no-such-heading).\n")
     assert build.returncode != 0
     assert "no-such-heading" in build.log
 
 
 def test_a_block_that_raises_fails_the_build_naming_its_page(tmp_path: Path) -> None:
-    config = _scratch_project(tmp_path, "neuron.md")
-    page = tmp_path / "docs" / "neuron.md"
-    page.write_text(
-        page.read_text() + '\n```python exec="on"\nraise ValueError("boom from a block")\n```\n'
+    build = _scratch_build_with(
+        tmp_path, '\n```python exec="on"\nraise ValueError("boom from a block")\n```\n'
     )
-    build = mkdocs_build(config, tmp_path / "out")
     assert build.returncode != 0
     assert "docs/neuron.md: markdown_exec: Execution of python code block" in build.log
     assert "boom from a block" in build.log
 
 
 def test_broken_include_fails_the_build(tmp_path: Path) -> None:
-    config = _scratch_project(tmp_path, "neuron.md")
-    page = tmp_path / "docs" / "neuron.md"
-    page.write_text(
-        page.read_text() + '\n```{ .python notest }\n--8<-- "snippets/no_such_module.py:x"\n```\n'
+    build = _scratch_build_with(
+        tmp_path, '\n```{ .python notest }\n--8<-- "snippets/no_such_module.py:x"\n```\n'
     )
-    build = mkdocs_build(config, tmp_path / "out")
     assert build.returncode != 0
     assert "no_such_module.py" in build.log
 

@@ -15,22 +15,14 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import DOCS, ROOT, load_hook
+from conftest import DOCS, load_hook, mkdocs_nav
 
 LINK = re.compile(r"\]\((?:\.\./)*([\w-]+)\.md(?:#[\w-]*)?\)")
 NOT_CHAPTERS = load_hook("reading_time").NOT_CHAPTERS
 
 
-class NavLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring its !!python/name tags."""
-
-
-NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
-
-
 def learning_path() -> list[str]:
     """The chapters in nav order, as file names without ``.md``."""
-    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf8"), Loader=NavLoader)["nav"]
     found: list[str] = []
 
     def walk(entries: list[Any], in_section: bool) -> None:
@@ -42,7 +34,7 @@ def learning_path() -> list[str]:
                 elif in_section:
                     found.append(target.removesuffix(".md"))
 
-    walk(nav, False)
+    walk(mkdocs_nav(), False)
     return found
 
 
