@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -143,6 +144,21 @@ def test_the_template_patches_still_apply(built_pages: dict[str, BeautifulSoup])
         scripts = page.select("script[src]")
         assert scripts, name
         assert [s["src"] for s in scripts if not s.has_attr("defer")] == [], name
+
+
+def test_reference_source_listings_are_shown_but_not_searched(
+    site: Path, built_pages: dict[str, BeautifulSoup]
+) -> None:
+    """templates/ keeps each function's and class's source listing on the reference page but
+    marks it data-search-exclude, so the search index holds the docstrings and not the code."""
+    listings = built_pages["reference/index.html"].select("details.mkdocstrings-source")
+    assert len(listings) > 50
+    unmarked = [d.summary.get_text() for d in listings if not d.has_attr("data-search-exclude")]
+    assert unmarked == []
+    index = json.loads((site / "search" / "search_index.json").read_text("utf8"))
+    reference = [doc for doc in index["docs"] if doc["location"].startswith("reference/")]
+    assert any("sigmoid" in doc["text"].lower() for doc in reference)  # the docstrings are in
+    assert [doc["location"] for doc in reference if "Source code in" in doc["text"]] == []
 
 
 def test_glossary_terms_are_tooltips_on_the_pages(site: Path) -> None:
