@@ -1,14 +1,19 @@
 """MkDocs hook: draw every figure of ``snippets.figures`` at build time, as SVG.
 
 Pages reference a figure as ``figures/<name>.svg`` (relative to ``docs/``); no image is
-committed. Each SVG is cached in ``.cache/figures/`` under a key that hashes the sources of
-``snippets/*.py``, the figure's name and matplotlib's version, so a ``mkdocs serve`` rebuild
-reuses it until some snippet changes, and a clean checkout draws them all.
+committed. The figures are the entries of the ``FIGURES`` registry of snippets/figures.py.
+Each SVG is cached in ``.cache/figures/`` under a key that hashes the program that draws it
+(hooks/draw_figures.py), every ``snippets`` module that program imports, directly or not
+(snippets/figures.py and the modules it draws from; see hooks/snippet_deps.py), matplotlib's
+version and the figure's name. A ``mkdocs serve`` rebuild reuses it until one of those
+changes (an edit of a module no figure imports redraws nothing), and a clean checkout draws
+them all.
 
-Missing figures are drawn in a child process (``python -m snippets.figures``), started in
-``on_files`` and joined in ``on_env``, just before MkDocs copies static files. A child process
-sees the current source on every ``mkdocs serve`` rebuild (a module imported into this process
-would stay stale), and it draws while the notebooks hook executes notebooks.
+Missing figures are drawn in a child process (``python hooks/draw_figures.py NAME=PATH ...``),
+started in ``on_files`` and joined in ``on_env``, just before MkDocs copies static files. A
+child process sees the current source on every ``mkdocs serve`` rebuild (a module imported
+into this process would stay stale), and it draws while the notebooks hook executes notebooks.
+For the same reason this process reads the registry's names from the source, not by import.
 
 Each page's ``<img>`` of a figure gets the figure's ``width`` and ``height`` (``on_post_page``),
 so the browser keeps its space before the image arrives, instead of shifting the text below it
@@ -17,6 +22,7 @@ when it does (Lighthouse's layout-shift audit named the unsized figure of the ac
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import logging
 import os
@@ -32,9 +38,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from snippet_deps import snippet_modules, sources_key
 
 ROOT = Path(__file__).resolve().parent.parent
-SNIPPETS = ROOT / "snippets"
+DRAW = Path(__file__).resolve().parent / "draw_figures.py"
+REGISTRY = ROOT / "snippets" / "figures.py"
 CACHE = ROOT / ".cache" / "figures"
 SITE_PREFIX = "figures"
 log = logging.getLogger("mkdocs.hooks.figures")
@@ -46,19 +54,28 @@ _drawn: dict[str, Path] = {}
 _sizes: dict[str, tuple[int, int]] = {}
 
 
-def figure_names() -> list[str]:
-    """The figures of ``snippets.figures``: each top-level ``def <name>_figure(``."""
-    # Read, not imported: an import would pin this process to the source of the first build.
-    source = (SNIPPETS / "figures.py").read_text(encoding="utf8")
-    return re.findall(r"^def (\w+)_figure\(", source, flags=re.M)
+def figure_names(source: str) -> list[str]:
+    """The names of the ``FIGURES = {"name": function, ...}`` registry in ``source``.
+
+    Example:
+        >>> figure_names('FIGURES: dict = {"losses": losses_figure, "neuron": neuron_figure}')
+        ['losses', 'neuron']
+    """
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Dict):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if [ast.unparse(target) for target in targets] == ["FIGURES"]:
+                return [ast.literal_eval(key) for key in node.value.keys if key is not None]
+    raise PluginError(f"{REGISTRY}: no FIGURES = {{'name': function, ...}} registry")
 
 
 def sources_digest() -> str:
-    """A hash of every ``snippets/*.py`` file and of matplotlib's version."""
-    digest = hashlib.sha256(f"matplotlib={version('matplotlib')}".encode())
-    for path in sorted(SNIPPETS.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """A hash of what every figure is drawn from: the drawing program, the ``snippets``
+    modules that its imports run (directly or not; hooks/draw_figures.py fails if drawing
+    imports another) and matplotlib's version."""
+    program = DRAW.read_text(encoding="utf8")
+    head = f"matplotlib={version('matplotlib')}\0{program}".encode()
+    return sources_key(head, snippet_modules(program, in_functions=False))
 
 
 def cached_path(name: str, digest: str) -> Path:
@@ -70,14 +87,14 @@ def cached_path(name: str, digest: str) -> Path:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _pending
     digest = sources_digest()
-    paths = {name: cached_path(name, digest) for name in figure_names()}
+    names = figure_names(REGISTRY.read_text(encoding="utf8"))
+    paths = {name: cached_path(name, digest) for name in names}
     missing = [name for name, path in paths.items() if not path.is_file()]
     if missing:
         CACHE.mkdir(parents=True, exist_ok=True)
         log.info("Drawing %d figure(s): %s", len(missing), ", ".join(missing))
         _pending = subprocess.Popen(
-            [sys.executable, "-m", "snippets.figures"]
-            + [f"{name}={paths[name]}" for name in missing],
+            [sys.executable, str(DRAW)] + [f"{name}={paths[name]}" for name in missing],
             cwd=ROOT,
             env={**os.environ, "OMP_NUM_THREADS": "1"},  # it runs beside notebook kernels
             stdout=subprocess.PIPE,

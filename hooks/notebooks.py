@@ -35,7 +35,6 @@ a phone no longer parses half a megabyte of CSS before it can paint.
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import json
 import logging
@@ -54,10 +53,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from snippet_deps import snippet_modules, sources_key
 from tinycss2 import ast, parse_rule_list, parse_stylesheet, serialize
 
 ROOT = Path(__file__).resolve().parent.parent
-SNIPPETS = ROOT / "snippets"
 CACHE = ROOT / ".cache" / "notebooks"
 NOTEBOOK_URI = re.compile(r"^notebooks/[\w-]+\.py$")
 # The deploy workflow (.github/workflows/site.yml) publishes the executed .ipynb files to the
@@ -71,39 +70,13 @@ _executed: dict[str, str] = {}  # src_uri -> the executed .ipynb
 _pool: ThreadPoolExecutor | None = None
 
 
-IMPORT = re.compile(
-    r"^\s*(?:from\s+snippets\.(\w+)"  # from snippets.losses import mse
-    r"|from\s+snippets\s+import\s+([\w, ()]+)"  # from snippets import losses, figures
-    r"|import\s+snippets\.(\w+))",  # import snippets.losses
-    re.M,
-)
-
-
-def snippet_modules(source: str) -> set[str]:
-    """The ``snippets`` modules that ``source`` imports, directly or through other snippets."""
-    found: set[str] = {"__init__"}
-    pending = [source]
-    while pending:
-        for match in IMPORT.finditer(pending.pop()):
-            names = match[1] or match[3] or match[2].replace("(", " ").replace(")", " ")
-            for name in re.findall(r"\w+", names):
-                path = SNIPPETS / f"{name}.py"
-                if name not in found and path.is_file():
-                    found.add(name)
-                    pending.append(path.read_text(encoding="utf8"))
-    return found
-
-
 def cache_key(notebook: Path) -> str:
     """A hash of the notebook's source and of the snippets it imports, directly or not.
 
     Editing a snippet that a notebook does not use leaves that notebook's cache valid.
     """
     source = notebook.read_text(encoding="utf8")
-    digest = hashlib.sha256(b"notebooks-v1\0" + source.encode())
-    for name in sorted(snippet_modules(source)):
-        digest.update(name.encode() + b"\0" + (SNIPPETS / f"{name}.py").read_bytes() + b"\0")
-    return digest.hexdigest()[:20]
+    return sources_key(b"notebooks-v1\0" + source.encode(), snippet_modules(source))
 
 
 def executed_path(notebook: Path) -> Path:

@@ -1,10 +1,9 @@
 """The site's figures, each drawn by one function from the other snippets' own code.
 
 Every ``<name>_figure()`` returns a `matplotlib.figure.Figure` built with the object
-API (no ``pyplot``, so no global figure state), with labelled axes and a legend. The site's
-``hooks/figures.py`` draws each one at build time into ``figures/<name>.svg``; run
-``python -m snippets.figures activations=/tmp/activations.svg`` to draw one yourself, and
-``python -m snippets.figures --list`` for their names.
+API (no ``pyplot``, so no global figure state), with labelled axes and a legend, and is
+listed in :data:`FIGURES` under the name the site's pages use for it: the build draws each one
+into ``figures/<name>.svg``.
 
 **Light and dark mode.** A figure is a white card (opaque white background; the site's CSS
 rounds its corners) with near-black text and the Okabe-Ito colour-blind-safe palette. An SVG
@@ -18,10 +17,6 @@ Each figure computes what it shows with small settings, in well under two second
 
 from __future__ import annotations
 
-import io
-import os
-import re
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -84,34 +79,6 @@ def figure_style() -> Iterator[None]:
 def card(width: float, height: float) -> Figure:
     """A white-card figure of ``width`` x ``height`` inches with a tight, constrained layout."""
     return Figure(figsize=(width, height), layout="constrained")
-
-
-def save_svg(fig: Figure) -> bytes:
-    """The figure as a small SVG document: text kept as text, no metadata.
-
-    Example:
-        >>> with figure_style():
-        ...     fig = card(2, 1)
-        ...     _ = fig.subplots().plot([0, 1], [0, 1])
-        >>> svg = save_svg(fig)
-        >>> svg.startswith(b"<?xml") and b"<metadata" not in svg
-        True
-    """
-    buffer = io.BytesIO()
-    with figure_style():
-        fig.savefig(
-            buffer,
-            format="svg",
-            dpi=100,  # only for the parts drawn rasterized
-            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
-        )
-    svg = buffer.getvalue()
-    # Drop the comment with matplotlib's version: it adds bytes and changes with upgrades.
-    svg = re.sub(rb"<!-- Created with matplotlib.*?-->\n?", b"", svg)
-    # Coordinates to 1/100 pt (invisible on any screen) and no indentation: about half the bytes.
-    # Only inside tags: the text of labels and legends ("η = 0.0092") is kept as written.
-    svg = re.sub(rb"<[^>]+>", lambda tag: re.sub(rb"(\d\.\d\d)\d+", rb"\1", tag[0]), svg)
-    return re.sub(rb"\n\s*", b"\n", svg)
 
 
 # --8<-- [end:style]
@@ -804,64 +771,19 @@ def parabola_descent_figure(start: float = 0.0, steps: int = 5) -> Figure:
 # --8<-- [end:parabola_descent]
 
 
-def main(argv: Sequence[str]) -> int:
-    """Draw figures from the command line: ``NAME=PATH ...`` writes each figure's SVG to PATH.
-
-    ``--list`` prints the names instead.
-    """
-    if list(argv) == ["--list"]:
-        print("\n".join(FIGURES))
-        return 0
-    jobs = []
-    for argument in argv:  # every argument is checked before any figure is drawn
-        name, sep, path = argument.partition("=")
-        folder = os.path.dirname(os.path.abspath(path))
-        if not sep or name not in FIGURES:
-            problem = f"expected NAME=PATH with NAME one of {list(FIGURES)}, got {argument!r}"
-        elif not path or os.path.isdir(path):
-            problem = f"{argument!r}: PATH must name a file, got {path!r}"
-        elif not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
-            problem = f"{argument!r}: cannot write into {folder!r} (missing or not writable)"
-        else:
-            jobs.append((name, path))
-            continue
-        print(f"figures: error: {problem}", file=sys.stderr)
-        return 2
-    try:
-        for name, path in jobs:
-            _draw(name, path)
-    except KeyboardInterrupt:
-        print("figures: interrupted", file=sys.stderr)
-        return 130
-    except OSError as error:
-        print(f"figures: error: cannot write {error.filename!r}: {error.strerror}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _draw(name: str, path: str) -> None:
-    start, cpu = time.perf_counter(), time.process_time()
-    svg = save_svg(FIGURES[name]())
-    # Written under another name and renamed: a reader never sees half a file.
-    partial = f"{path}.partial"
-    try:
-        with open(partial, "wb") as out:
-            out.write(svg)
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
-    print(
-        f"{name}: {len(svg)} bytes, {time.perf_counter() - start:.2f} s "
-        f"({time.process_time() - cpu:.2f} s CPU)"
-    )
-
-
+# Every figure the site shows, under the name its pages give it: figures/<name>.svg.
 FIGURES: dict[str, Callable[[], Figure]] = {
-    name.removesuffix("_figure"): function
-    for name, function in list(globals().items())
-    if name.endswith("_figure") and callable(function)
+    "activations": activations_figure,
+    "losses": losses_figure,
+    "optimizer_trajectories": optimizer_trajectories_figure,
+    "learning_rates": learning_rates_figure,
+    "batch_size": batch_size_figure,
+    "training_curves": training_curves_figure,
+    "decision_boundaries": decision_boundaries_figure,
+    "hidden_units": hidden_units_figure,
+    "dl_vs_ml": dl_vs_ml_figure,
+    "neuron_diagram": neuron_diagram_figure,
+    "backprop_network": backprop_network_figure,
+    "neuron_loss_graph": neuron_loss_graph_figure,
+    "parabola_descent": parabola_descent_figure,
 }
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

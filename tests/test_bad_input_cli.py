@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -211,50 +210,3 @@ def test_a_terminal_shows_progress(
     monkeypatch.setattr("snippets.__main__.Console", console)
     assert main(argv) == 0
     assert shown in screen.getvalue()
-
-
-# ---- python -m snippets.figures ---------------------------------------------------------
-
-
-def _figures(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "snippets.figures", *args],
-        cwd=ROOT, env=ENV, capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("argument", "message"),
-    [
-        ("activations=/no/such/folder/a.svg", "cannot write into '/no/such/folder'"),
-        ("nonsense=x.svg", "expected NAME=PATH with NAME one of"),
-        ("activations", "expected NAME=PATH"),
-        ("activations=", "PATH must name a file"),
-    ],
-)
-def test_figures_with_a_bad_argument_exit_2_before_drawing(argument: str, message: str) -> None:
-    proc = _figures("losses=/tmp/never-written-by-this-test.svg", argument)
-    assert proc.returncode == 2
-    assert proc.stdout == ""  # not even the valid first figure was drawn
-    assert message in proc.stderr
-    assert "Traceback" not in proc.stderr
-
-
-def test_figures_exit_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    fast, slow = tmp_path / "activations.svg", tmp_path / "curves.svg"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "snippets.figures", f"activations={fast}", f"training_curves={slow}"],
-        cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    first = proc.stdout.readline()  # the first figure is done: now inside the second
-    assert first.startswith("activations: ")
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=120)
-    if proc.returncode == 0:  # the second figure finished before the signal: nothing to test
-        pytest.skip("training_curves finished before Ctrl-C arrived")
-    assert proc.returncode == 130
-    assert stderr == "figures: interrupted\n"
-    assert fast.exists()
-    assert not slow.exists()
-    assert list(tmp_path.glob("*.partial")) == []

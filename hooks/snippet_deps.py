@@ -1,0 +1,80 @@
+"""What a cached build product depends on in ``snippets/``, and a key that hashes it.
+
+Not a hook itself: hooks/figures.py and hooks/notebooks.py import it (MkDocs puts a hook's
+folder on ``sys.path`` while loading it). An executed notebook or a drawn figure stays valid
+while the source that made it and every ``snippets`` module that source imports, directly or
+through other snippets, are unchanged; editing a module it does not import leaves it valid.
+Imports are read from the syntax tree, so an import that only type checkers see
+(``if TYPE_CHECKING:``) is not a dependency. One inside a function is, unless the caller
+asks for the modules that an import runs (``in_functions=False``) and checks what a call
+imports itself, as hooks/draw_figures.py does.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
+TYPE_CHECKING = {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
+
+
+def _runtime_imports(
+    nodes: Iterable[ast.AST], in_functions: bool
+) -> Iterator[ast.Import | ast.ImportFrom]:
+    for node in nodes:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        elif isinstance(node, ast.If) and ast.unparse(node.test) in TYPE_CHECKING:
+            yield from _runtime_imports(node.orelse, in_functions)
+        elif in_functions or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield from _runtime_imports(ast.iter_child_nodes(node), in_functions)
+
+
+def imported_names(source: str, in_functions: bool = True) -> set[str]:
+    """The names under ``snippets`` that ``source`` itself imports (modules or not); with
+    ``in_functions=False``, only those its import runs (none inside a function's body).
+
+    Example:
+        >>> sorted(imported_names("from snippets import losses as l, neuron\\n"
+        ...                       "import snippets.device\\nfrom snippets.backprop import train"))
+        ['backprop', 'device', 'losses', 'neuron']
+    """
+    names: set[str] = set()
+    for node in _runtime_imports([ast.parse(source)], in_functions):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[1] for a in node.names if a.name.startswith("snippets.")}
+            continue
+        module = node.module or ""
+        if node.level:  # relative: only a module of snippets itself imports so
+            module = f"snippets.{module}".rstrip(".")
+        if module == "snippets":
+            names |= {alias.name for alias in node.names}
+        elif module.startswith("snippets."):
+            names.add(module.split(".")[1])
+    return names
+
+
+def snippet_modules(source: str, in_functions: bool = True) -> set[str]:
+    """The ``snippets`` modules that ``source`` imports, directly or through other snippets
+    (``__init__`` always: every import of the package runs it). With ``in_functions=False``,
+    only those that importing ``source`` runs; a function may import more when it is called."""
+    found: set[str] = {"__init__"}
+    pending = [source]
+    while pending:
+        for name in imported_names(pending.pop(), in_functions):
+            path = SNIPPETS / f"{name}.py"
+            if name not in found and path.is_file():
+                found.add(name)
+                pending.append(path.read_text(encoding="utf8"))
+    return found
+
+
+def sources_key(head: bytes, modules: Iterable[str]) -> str:
+    """A short hash of ``head`` and of the source of each ``snippets`` module in ``modules``."""
+    digest = hashlib.sha256(head)
+    for name in sorted(modules):
+        digest.update(name.encode() + b"\0" + (SNIPPETS / f"{name}.py").read_bytes() + b"\0")
+    return digest.hexdigest()[:20]

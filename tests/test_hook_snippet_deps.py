@@ -1,0 +1,80 @@
+"""hooks/snippet_deps.py: the ``snippets`` modules a source depends on, which the figures and
+notebooks hooks key their caches on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from conftest import ROOT, load_hook
+
+
+@pytest.fixture(scope="module")
+def deps() -> ModuleType:
+    return load_hook("snippet_deps")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from snippets.losses import mse", {"losses"}),
+        ("from snippets import losses as l, neuron", {"losses", "neuron"}),
+        ("from snippets import (\n    losses,\n    neuron,\n)", {"losses", "neuron"}),
+        ("import snippets.device as d, numpy", {"device"}),
+        ("def f():\n    from snippets.deploy import predict", {"deploy"}),  # runs when f does
+        ("from . import losses\nfrom .neuron import neuron", {"losses", "neuron"}),
+        ("import numpy\nfrom snippetsx import y\n# from snippets import losses", set()),
+        ("x = '''\nfrom snippets import losses\n'''", set()),  # text, not an import
+    ],
+)
+def test_imported_names_reads_every_kind_of_import(
+    deps: ModuleType, source: str, expected: set[str]
+) -> None:
+    assert deps.imported_names(source) == expected
+
+
+def test_an_import_only_type_checkers_see_is_not_a_dependency(deps: ModuleType) -> None:
+    source = (
+        "import typing\nfrom typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from snippets.deploy import DeployReport\n"
+        "if typing.TYPE_CHECKING:\n    from snippets import architectures\n"
+        "else:\n    from snippets import neuron\n"
+    )
+    assert deps.imported_names(source) == {"neuron"}
+
+
+def test_snippet_modules_follow_imports_through_other_snippets(deps: ModuleType) -> None:
+    modules = deps.snippet_modules("from snippets.losses import mse\n")
+    assert modules == {"__init__", "losses", "activations", "_validate"}  # losses -> activations
+
+
+def test_imports_inside_functions_count_unless_asked_for_what_an_import_runs(
+    deps: ModuleType,
+) -> None:
+    """workflow.py imports deploy for its annotations (TYPE_CHECKING) and in run_workflow."""
+    source = "from snippets.workflow import early_stopping"
+    assert "deploy" in deps.snippet_modules(source)
+    on_import = deps.snippet_modules(source, in_functions=False)
+    assert "deploy" not in on_import
+    assert {"workflow", "device", "_validate"} <= on_import
+    method = (
+        "class A:\n    from snippets import losses\n    def f(self):\n        import snippets.io"
+    )
+    assert deps.imported_names(method, in_functions=False) == {"losses"}  # a class body runs
+
+
+def test_sources_key_changes_with_the_head_and_with_each_module(
+    deps: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "snippets"
+    shutil.copytree(ROOT / "snippets", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(deps, "SNIPPETS", copy)
+    key = deps.sources_key(b"head", ["losses", "activations"])
+    assert key == deps.sources_key(b"head", ["activations", "losses"])  # order does not matter
+    assert key != deps.sources_key(b"other head", ["losses", "activations"])
+    (copy / "deploy.py").write_text("# not one of the modules\n", encoding="utf8")
+    assert deps.sources_key(b"head", ["losses", "activations"]) == key
+    (copy / "activations.py").write_text("# edited\n", encoding="utf8")
+    assert deps.sources_key(b"head", ["losses", "activations"]) != key
