@@ -226,26 +226,42 @@ nbconvert_html.IPythonRenderer = ArithmatexRenderer  # type: ignore[attr-defined
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Key mkdocs-jupyter's cache of rendered pages on this hook too.
-
-    That cache keys on the executed notebook and the plugin's options, so a page rendered
-    before a change of ``ArithmatexRenderer`` would be served again: the folder is named after
-    a hash of this file.
-    """
+    """Key mkdocs-jupyter's cache of rendered pages on this file too: that cache keys only on
+    the executed notebook and the plugin's options, and would serve a page rendered before a
+    change of ``ArithmatexRenderer``."""
     digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
     plugin = config.plugins["mkdocs-jupyter"]
     plugin.config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / digest)
     return config
 
 
-# nbconvert's template loads MathJax 2 from an empty URL and Mermaid from a CDN; the notebooks
-# have no diagrams and their math is typeset at build time, so neither script is wanted.
+# Above the notebook, nbconvert's template inlines its scripts and stylesheets. It loads MathJax 2
+# from an empty URL and Mermaid from a CDN: the notebooks have no diagrams and their math is
+# typeset at build time, so neither script is wanted.
+WRAPPER = '<div class="jupyter-wrapper">'  # where the notebook begins
 UNUSED_SCRIPTS = re.compile(
     r'<!-- Load mathjax -->\s*<script src="">\s*</script>'
     r'|<script type="text/x-mathjax-config">.*?</script>'
     r'|<script type="module">(?:(?!</script>).)*?mermaid.*?</script>',
     re.S,
 )
+TEMPLATE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+STYLESHEET = "assets/notebook.css"
+_styles: dict[str, None] = {}  # the stylesheets nbconvert inlines, in order, each once
+_classes: set[str] = set()  # every class on a notebook page
+
+
+def template_head(html_text: str, file: File) -> str:
+    """``html_text`` without the unused scripts above the notebook, and with the stylesheets
+    there (not those of an output) replaced by one link to ``STYLESHEET``; they go to
+    ``_styles``, the copy buttons' scripts stay."""
+    head, wrapper, notebook = html_text.partition(WRAPPER)
+    if not wrapper:
+        raise PluginError(f"notebook {file.src_uri}: no {WRAPPER} in nbconvert's HTML")
+    _styles.update(dict.fromkeys(TEMPLATE_STYLE.findall(head)))
+    head = TEMPLATE_STYLE.sub("", UNUSED_SCRIPTS.sub("", head))
+    link = f'<link rel="stylesheet" href="{get_relative_url(STYLESHEET, file.url)}">\n'
+    return link + head + wrapper + notebook
 
 
 def notebook_links(file: File) -> str:
@@ -337,35 +353,16 @@ def extract_images(html_text: str, descriptions: list[str | None], folder: Path,
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not NOTEBOOK_URI.match(page.file.src_uri):
         return html_text
-    html_text = UNUSED_SCRIPTS.sub("", html_text)
     executed = json.loads(Path(_executed[page.file.src_uri]).read_text(encoding="utf8"))
     folder = Path(config.site_dir) / Path(page.file.dest_uri).parent
     stem = Path(page.file.src_uri).stem
     html_text = extract_images(html_text, image_descriptions(executed, stem), folder, stem)
-    return notebook_links(page.file) + shared_stylesheet(html_text, page.file)
+    return notebook_links(page.file) + template_head(html_text, page.file)
 
 
 def on_shutdown() -> None:
     if _pool is not None:
         _pool.shutdown(wait=False, cancel_futures=True)
-
-
-STYLESHEET = "assets/notebook.css"
-TEMPLATE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
-WRAPPER = '<div class="jupyter-wrapper">'  # mkdocs-jupyter's template: the notebook begins
-_styles: dict[str, None] = {}  # the stylesheets nbconvert inlines, in order, each once
-_classes: set[str] = set()  # every class on a notebook page
-
-
-def shared_stylesheet(html_text: str, file: File) -> str:
-    """``html_text`` with the stylesheets nbconvert's template inlines above the notebook
-    (not those of an output) replaced by one link to ``STYLESHEET``; they go to ``_styles``."""
-    head, wrapper, notebook = html_text.partition(WRAPPER)
-    if not wrapper:
-        raise PluginError(f"notebook {file.src_uri}: no {WRAPPER} in nbconvert's HTML")
-    _styles.update(dict.fromkeys(TEMPLATE_STYLE.findall(head)))
-    link = f'<link rel="stylesheet" href="{get_relative_url(STYLESHEET, file.url)}">\n'
-    return link + TEMPLATE_STYLE.sub("", head) + wrapper + notebook
 
 
 CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')

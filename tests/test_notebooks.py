@@ -163,22 +163,23 @@ def test_stylesheet_pruning_keeps_what_can_match() -> None:
     )
 
 
-def test_nbconverts_inline_stylesheets_become_one_link(tmp_path: Path) -> None:
+def test_the_template_head_loses_its_stylesheets_and_unused_scripts(tmp_path: Path) -> None:
     hook = load_hook("notebooks")
     hook._styles.clear()
     file = File("notebooks/demo.py", "docs", str(tmp_path), use_directory_urls=True)
     file.url = "notebooks/demo/"  # as mkdocs-jupyter's NotebookFile sets it
     content = (
         '<script>copy()</script><style type="text/css">.jp-Cell{a:1}</style><style>.b{c:2}</style>'
+        '<script type="text/x-mathjax-config">MathJax.Hub.Config({})</script>'
         '<div class="jupyter-wrapper"><div class="jp-OutputArea"><style>.output{d:3}</style>'
     )
-    assert hook.shared_stylesheet(content, file) == (
+    assert hook.template_head(content, file) == (
         '<link rel="stylesheet" href="../../assets/notebook.css">\n<script>copy()</script>'
         '<div class="jupyter-wrapper"><div class="jp-OutputArea"><style>.output{d:3}</style>'
     )
     assert list(hook._styles) == [".jp-Cell{a:1}", ".b{c:2}"]
     with pytest.raises(PluginError, match=r'notebooks/demo\.py: no <div class="jupyter-wrapper">'):
-        hook.shared_stylesheet("<p>not nbconvert</p>", file)
+        hook.template_head("<p>not nbconvert</p>", file)
 
 
 @pytest.mark.slow
