@@ -14,27 +14,26 @@ page as its download. So:
 * notebooks execute in worker threads (one kernel each) from ``on_files`` on, while MkDocs
   renders the other pages; a notebook's page waits for its own execution.
 
-It also adds, at the top of each notebook page, the download and "Open in Colab" links; wraps
-the ``$...$`` and ``$$...$$`` math of markdown cells as arithmatex does, so that
-hooks/mathjax_assets.py typesets it at build time like all other math (Jupyter and Colab read
-``$``, so the notebooks keep ``$``); and drops the MathJax 2 and Mermaid scripts of
-nbconvert's template.
+Around the rendering, it:
 
-Each image a notebook's outputs show (nbconvert inlines it as a ``data:`` URI, which doubled
-the gzipped size of a page with figures) is written next to the page as its own file, loaded
-lazily, with its size declared and the description its cell gives on its ``# %%`` line
-(``alt="..."``); an image without one fails the build, instead of nbconvert's "No description
-has been provided for this image".
-
-Last, it trims the stylesheet nbconvert inlines into every notebook page: JupyterLab's whole
-theme, about 590 KB, of which a static notebook page needs about 140 KB. A rule is kept when
-every class its selector requires is on the page (``prune_css``); a notebook page halves, and
-a phone no longer parses half a megabyte of CSS before it can paint.
+* marks the math of markdown cells up as arithmatex does on every other page, inside
+  nbconvert's own Markdown renderer (``ArithmatexRenderer``), so hooks/mathjax_assets.py
+  typesets it at build time; the notebooks keep ``$`` for Jupyter and Colab;
+* adds, at the top of each notebook page, the download and "Open in Colab" links, and drops
+  the MathJax 2 and Mermaid scripts of nbconvert's template;
+* writes each image of the outputs (nbconvert inlines it as a ``data:`` URI) next to the page
+  as its own file, lazily loaded, sized, and described by the ``alt="..."`` of its cell's
+  ``# %%`` line; an image without one fails the build;
+* serves nbconvert's stylesheet (JupyterLab's whole theme, about 590 KB, which nbconvert
+  inlines into every page) as one shared file, ``assets/notebook.css``, that the browser
+  caches across notebook pages: the rules whose classes some notebook page uses, about
+  140 KB (``prune_css``).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import logging
@@ -43,7 +42,6 @@ import re
 import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +51,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+from nbconvert.exporters import html as nbconvert_html
+from nbconvert.filters.markdown_mistune import IPythonRenderer
 from snippet_deps import snippet_modules, sources_key
 from tinycss2 import ast, parse_rule_list, parse_stylesheet, serialize
 
@@ -133,6 +134,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     global _pool
     _executions.clear()
     _executed.clear()
+    _styles.clear()
+    _classes.clear()
     for file in list(files):
         if not file.src_uri.startswith("notebooks/"):
             continue
@@ -168,25 +171,71 @@ def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
     return page
 
 
-MARKDOWN_CELL = re.compile(r'(<div class="[^"]*jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
-DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
-INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s)([^$]+?)(?<![\s\\])\$")
+class ArithmatexRenderer(IPythonRenderer):
+    r"""nbconvert's Markdown renderer, writing math as pymdownx.arithmatex (generic mode) does.
+
+    nbconvert's Markdown parser finds a cell's math as Jupyter does (``$...$``, ``$$...$$``,
+    ``\(...\)``, ``\[...\]``, ``\begin{env}...\end{env}``, never inside code) and its renderer
+    writes it back with ``$`` for MathJax in the browser; this one writes the elements that
+    hooks/mathjax_assets.py typesets at build time.
+
+    >>> from nbconvert.filters.markdown_mistune import MarkdownWithMath
+    >>> MarkdownWithMath(ArithmatexRenderer(escape=False)).render("`$HOME` is $x < y$")
+    '<p><code>$HOME</code> is <span class="arithmatex">\\(x &lt; y\\)</span></p>\n'
+    """
+
+    def inline_math(self, body: str) -> str:
+        return f'<span class="arithmatex">\\({self.escape_html(body)}\\)</span>'
+
+    def block_math(self, body: str) -> str:
+        return f'<div class="arithmatex">\\[{self.escape_html(body)}\\]</div>'
+
+    def latex_environment(self, name: str, body: str) -> str:
+        return f'<div class="arithmatex">{super().latex_environment(name, body)}</div>'
 
 
-def typeset_later(cell_html: str) -> str:
-    """Wrap ``$$...$$`` and ``$...$`` as arithmatex does, for hooks/mathjax_assets.py."""
-    cell_html = DISPLAY_MATH.sub(lambda m: rf'<div class="arithmatex">\[{m[1]}\]</div>', cell_html)
-    return INLINE_MATH.sub(lambda m: rf'<span class="arithmatex">\({m[1]}\)</span>', cell_html)
+# nbconvert's HTML exporter, which mkdocs-jupyter renders with, builds its Markdown renderer
+# from this name: the one place to change how it writes math.
+nbconvert_html.IPythonRenderer = ArithmatexRenderer  # type: ignore[attr-defined]
 
 
-# nbconvert's template loads MathJax 2 from an empty URL and Mermaid from a CDN; the notebooks
-# have no diagrams and their math is typeset at build time, so neither script is wanted.
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Key mkdocs-jupyter's cache of rendered pages on this file too: that cache keys only on
+    the executed notebook and the plugin's options, and would serve a page rendered before a
+    change of ``ArithmatexRenderer``."""
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    plugin = config.plugins["mkdocs-jupyter"]
+    plugin.config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / digest)
+    return config
+
+
+# Above the notebook, nbconvert's template inlines its scripts and stylesheets. It loads MathJax 2
+# from an empty URL and Mermaid from a CDN: the notebooks have no diagrams and their math is
+# typeset at build time, so neither script is wanted.
+WRAPPER = '<div class="jupyter-wrapper">'  # where the notebook begins
 UNUSED_SCRIPTS = re.compile(
     r'<!-- Load mathjax -->\s*<script src="">\s*</script>'
     r'|<script type="text/x-mathjax-config">.*?</script>'
     r'|<script type="module">(?:(?!</script>).)*?mermaid.*?</script>',
     re.S,
 )
+TEMPLATE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+STYLESHEET = "assets/notebook.css"
+_styles: dict[str, None] = {}  # the stylesheets nbconvert inlines, in order, each once
+_classes: set[str] = set()  # every class on a notebook page
+
+
+def template_head(html_text: str, file: File) -> str:
+    """``html_text`` without the unused scripts above the notebook, and with the stylesheets
+    there (not those of an output) replaced by one link to ``STYLESHEET``; they go to
+    ``_styles``, the copy buttons' scripts stay."""
+    head, wrapper, notebook = html_text.partition(WRAPPER)
+    if not wrapper:
+        raise PluginError(f"notebook {file.src_uri}: no {WRAPPER} in nbconvert's HTML")
+    _styles.update(dict.fromkeys(TEMPLATE_STYLE.findall(head)))
+    head = TEMPLATE_STYLE.sub("", UNUSED_SCRIPTS.sub("", head))
+    link = f'<link rel="stylesheet" href="{get_relative_url(STYLESHEET, file.url)}">\n'
+    return link + head + wrapper + notebook
 
 
 def notebook_links(file: File) -> str:
@@ -278,13 +327,11 @@ def extract_images(html_text: str, descriptions: list[str | None], folder: Path,
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if not NOTEBOOK_URI.match(page.file.src_uri):
         return html_text
-    html_text = UNUSED_SCRIPTS.sub("", html_text)
-    html_text = MARKDOWN_CELL.sub(lambda m: m[1] + typeset_later(m[2]) + m[3], html_text)
     executed = json.loads(Path(_executed[page.file.src_uri]).read_text(encoding="utf8"))
     folder = Path(config.site_dir) / Path(page.file.dest_uri).parent
     stem = Path(page.file.src_uri).stem
     html_text = extract_images(html_text, image_descriptions(executed, stem), folder, stem)
-    return notebook_links(page.file) + html_text
+    return notebook_links(page.file) + template_head(html_text, page.file)
 
 
 def on_shutdown() -> None:
@@ -292,7 +339,6 @@ def on_shutdown() -> None:
         _pool.shutdown(wait=False, cancel_futures=True)
 
 
-STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
 CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
 CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 # The argument of a functional pseudo-class: :not(.x) matches where .x is absent, and
@@ -313,13 +359,6 @@ def required_classes(selector: str) -> set[str]:
     while PSEUDO_ARGUMENT.search(selector):
         selector = PSEUDO_ARGUMENT.sub("", selector)
     return set(CLASS_SELECTOR.findall(selector))
-
-
-@lru_cache(maxsize=8)
-def parsed(css: str) -> list[ast.Node]:
-    """The rules of a stylesheet (cached: every notebook page inlines the same one)."""
-    rules: list[ast.Node] = parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    return rules
 
 
 def selectors(prelude: list[ast.Node]) -> list[str]:
@@ -365,11 +404,19 @@ def prune_css(css: str, used: set[str]) -> str:
     >>> prune_css(".a:not(.gone){x:1}.gone:not(.a){y:2}", {"a"})
     '.a:not(.gone){x:1}'
     """
-    return "".join(prune_rules(parsed(css), used))
+    rules = parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return "".join(prune_rules(rules, used))
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if not NOTEBOOK_URI.match(page.file.src_uri):
-        return output
-    used = {name for attribute in CLASS_ATTRIBUTE.findall(output) for name in attribute.split()}
-    return STYLE.sub(lambda m: m[1] + prune_css(m[2], used) + m[3], output)
+    if NOTEBOOK_URI.match(page.file.src_uri):
+        _classes.update(name for names in CLASS_ATTRIBUTE.findall(output) for name in names.split())
+    return output
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Write the notebook pages' stylesheet: the rules of nbconvert's that can match on one."""
+    if _styles:
+        target = Path(config.site_dir) / STYLESHEET
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(prune_css("".join(_styles), _classes), encoding="utf8")

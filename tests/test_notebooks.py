@@ -14,10 +14,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from conftest import DOCS, ROOT, load_hook
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from nbconvert import HTMLExporter
 
 NOTEBOOKS = sorted(path for path in (DOCS / "notebooks").glob("*.py") if path.name != "conftest.py")
 
@@ -47,13 +50,51 @@ def test_a_failing_cell_stops_the_execution(tmp_path: Path) -> None:
         load_hook("notebooks").execute(notebook, tmp_path / "out" / "broken.ipynb")
 
 
+def rendered_markdown(*cells: str) -> str:
+    """The markdown cells rendered by nbconvert's HTML exporter, as mkdocs-jupyter renders them,
+    with the notebooks hook loaded."""
+    load_hook("notebooks")
+    notebook = nbformat.from_dict(  # type: ignore[no-untyped-call]
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {},
+            "cells": [
+                {"id": f"cell-{k}", "cell_type": "markdown", "metadata": {}, "source": source}
+                for k, source in enumerate(cells)
+            ],
+        }
+    )
+    exporter = HTMLExporter(template_name="basic")  # type: ignore[no-untyped-call]
+    body, _ = exporter.from_notebook_node(notebook)
+    return str(body)
+
+
 def test_markdown_math_is_handed_to_the_build_time_typesetter() -> None:
-    hook = load_hook("notebooks")
-    cell = '<div class="jp-RenderedMarkdown"><p>$x_1 < y$ then $$\\sum_i w_i$$</p></div>'
-    rewritten = hook.MARKDOWN_CELL.sub(lambda m: m[1] + hook.typeset_later(m[2]) + m[3], cell)
-    assert '<span class="arithmatex">\\(x_1 < y\\)</span>' in rewritten
-    assert '<div class="arithmatex">\\[\\sum_i w_i\\]</div>' in rewritten
-    assert "$" not in rewritten
+    html = rendered_markdown(
+        "$x_1 < y$ then $$\\sum_i w_i$$",
+        "\\begin{align}a &= b\\end{align}",
+    )
+    assert '<span class="arithmatex">\\(x_1 &lt; y\\)</span>' in html
+    assert '<div class="arithmatex">\\[\\sum_i w_i\\]</div>' in html
+    assert '<div class="arithmatex">\\begin{align}a &amp;= b\\end{align}</div>' in html
+    assert "$" not in html
+
+
+def test_a_dollar_in_code_is_not_math() -> None:
+    """Regression: a regex over the rendered HTML made math of ``$HOME</code> and <code>$``."""
+    html = rendered_markdown("`$HOME` and `$PATH`", "```\nprice $5, then $6\n```")
+    assert "<code>$HOME</code> and <code>$PATH</code>" in html
+    assert "price $5, then $6" in html
+    assert "arithmatex" not in html
+
+
+def test_math_after_a_nested_div_is_typeset() -> None:
+    """Regression: the rendered cell's regex stopped at its first nested ``</div>``."""
+    html = rendered_markdown("<div>aside <div>inner</div></div>\n\nthen $x$ and $$y$$")
+    assert '<span class="arithmatex">\\(x\\)</span>' in html
+    assert '<div class="arithmatex">\\[y\\]</div>' in html
+    assert "$" not in html
 
 
 def test_unused_template_scripts_are_dropped() -> None:
@@ -122,15 +163,56 @@ def test_stylesheet_pruning_keeps_what_can_match() -> None:
     )
 
 
+def test_the_template_head_loses_its_stylesheets_and_unused_scripts(tmp_path: Path) -> None:
+    hook = load_hook("notebooks")
+    hook._styles.clear()
+    file = File("notebooks/demo.py", "docs", str(tmp_path), use_directory_urls=True)
+    file.url = "notebooks/demo/"  # as mkdocs-jupyter's NotebookFile sets it
+    content = (
+        '<script>copy()</script><style type="text/css">.jp-Cell{a:1}</style><style>.b{c:2}</style>'
+        '<script type="text/x-mathjax-config">MathJax.Hub.Config({})</script>'
+        '<div class="jupyter-wrapper"><div class="jp-OutputArea"><style>.output{d:3}</style>'
+    )
+    assert hook.template_head(content, file) == (
+        '<link rel="stylesheet" href="../../assets/notebook.css">\n<script>copy()</script>'
+        '<div class="jupyter-wrapper"><div class="jp-OutputArea"><style>.output{d:3}</style>'
+    )
+    assert list(hook._styles) == [".jp-Cell{a:1}", ".b{c:2}"]
+    with pytest.raises(PluginError, match=r'notebooks/demo\.py: no <div class="jupyter-wrapper">'):
+        hook.template_head("<p>not nbconvert</p>", file)
+
+
 @pytest.mark.slow
-def test_notebook_pages_carry_only_the_styles_they_use(site: Path) -> None:
-    page = (site / "notebooks" / "neuron" / "index.html").read_text(encoding="utf8")
-    inline = sum(len(css) for css in re.findall(r"<style[^>]*>(.*?)</style>", page, re.S))
-    # nbconvert inlines JupyterLab's whole theme, about 590 KB; a notebook uses a fraction.
-    assert inline < 250_000, inline
-    # The rules that draw a notebook are still there.
+def test_notebook_pages_share_one_stylesheet_of_the_rules_they_use(site: Path) -> None:
+    stylesheet = site / "assets" / "notebook.css"
+    css = stylesheet.read_text(encoding="utf8")
+    # nbconvert inlines JupyterLab's whole theme, about 590 KB; the notebooks use a fraction.
+    assert 50_000 < len(css) < 250_000, len(css)
     for selector in (".jp-OutputArea-output", ".jp-InputArea", ".jupyter-wrapper"):
-        assert selector in page, selector
+        assert selector in css, selector
+    for path in NOTEBOOKS:
+        page = (site / "notebooks" / path.stem / "index.html").read_text(encoding="utf8")
+        assert '<link rel="stylesheet" href="../../assets/notebook.css">' in page, path.name
+        inline = sum(len(css) for css in re.findall(r"<style[^>]*>(.*?)</style>", page, re.S))
+        assert inline < 5_000, (path.name, inline)
+
+
+@pytest.mark.slow
+def test_notebook_math_is_typeset_and_the_downloads_keep_dollars(site: Path) -> None:
+    for path in NOTEBOOKS:
+        if "$" not in path.read_text(encoding="utf8"):
+            continue
+        page = site / "notebooks" / path.stem / "index.html"
+        soup = BeautifulSoup(page.read_text(encoding="utf8"), "html.parser")
+        cells = soup.select(".jp-RenderedMarkdown")
+        assert cells, path.name
+        assert all("$" not in cell.get_text() for cell in cells), path.name
+        assert soup.select(".jp-RenderedMarkdown .arithmatex mjx-container"), path.name
+        download = json.loads((page.parent / f"{path.stem}.ipynb").read_text(encoding="utf8"))
+        markdown = "".join(
+            "".join(c["source"]) for c in download["cells"] if c["cell_type"] == "markdown"
+        )
+        assert "$" in markdown, path.name
 
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="72pt" height="36pt"><rect/></svg>'
