@@ -137,19 +137,33 @@ def site_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
     The first worker to get here builds it under a lock in the run's shared temporary folder;
     the others wait for it and read its result. With ``SITE_BUILD_DIR`` set (CI does), the site
-    is built there instead, so the site the tests checked is the one that gets published.
+    is built there instead, so the site the tests checked is the one that gets published, and
+    its build log is kept beside it (``<dir>.build.json``). While working on one test, set
+    ``SITE_BUILD_REUSE=1`` as well to test that earlier build again instead of rebuilding (the
+    sources may have changed since: CI never sets it).
     """
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     site_dir = Path(os.environ.get("SITE_BUILD_DIR") or shared / "site")
+    kept = (
+        site_dir.with_name(f"{site_dir.name}.build.json")
+        if "SITE_BUILD_DIR" in os.environ
+        else None
+    )
     result = shared / "site-build.json"
     with (shared / "site-build.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not result.exists():
+        if result.exists():
+            pass
+        elif kept and kept.exists() and os.environ.get("SITE_BUILD_REUSE") == "1":
+            result.write_text(kept.read_text())
+        else:
             build = mkdocs_build(ROOT / "mkdocs.yml", site_dir)
             if build.returncode == 0:
                 build = with_handout_pdf(build)
             result.write_text(json.dumps({"returncode": build.returncode, "log": build.log}))
+            if kept:
+                kept.write_text(result.read_text())
     recorded = json.loads(result.read_text())
     return Build(recorded["returncode"], recorded["log"], site_dir)
 

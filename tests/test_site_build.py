@@ -69,7 +69,7 @@ def _scratch_project(tmp_path: Path, page: str) -> Path:
         shutil.copy(ROOT / "docs" / name, docs / name)
     for folder in ("includes", "assets", "stylesheets"):
         shutil.copytree(ROOT / "docs" / folder, docs / folder)
-    for folder in ("hooks", "overrides"):  # resolved relative to the config file
+    for folder in ("hooks", "overrides", "templates"):  # resolved relative to the config file
         (tmp_path / folder).symlink_to(ROOT / folder)
     config = tmp_path / "mkdocs.yml"
     config.write_text(
