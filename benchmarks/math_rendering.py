@@ -302,7 +302,7 @@ def main() -> None:
         tbt = statistics.median(
             r["audits"]["total-blocking-time"]["numericValue"] for r in reports[way]
         )
-        dom = median["audits"]["dom-size"]["numericValue"]
+        dom = median["audits"]["dom-size-insight"].get("numericValue", float("nan"))
         sent = median["audits"]["total-byte-weight"]["numericValue"] / 1024
         print(
             f"{way:18}{dom:>7.0f}{elements:>8}{math:>7}{html_kb:>11.1f}{sent:>9.0f}{tbt:>8.0f}"
