@@ -59,9 +59,12 @@ lint: install
 links: build
 	$(BIN)/python tools/check_links.py site
 
-## Lighthouse scores of the built site, phone and desktop (installs Lighthouse from npm on first use)
+## Lighthouse scores of every page, phone and desktop, beside the theme's floor (installs Lighthouse)
+# One run per page (a full pass takes about half an hour); medians of a few pages, for example:
+#   make lighthouse LIGHTHOUSE_ARGS="--pages activations 'notebooks/*' --runs 3"
+LIGHTHOUSE_ARGS ?=
 lighthouse: build
-	$(BIN)/python tools/lighthouse.py site
+	$(BIN)/python tools/lighthouse.py site $(LIGHTHOUSE_ARGS)
 
 benchmarks: install
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

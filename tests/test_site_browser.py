@@ -217,24 +217,30 @@ def watch(page: Any, base_url: str) -> Traffic:
     return traffic
 
 
-# Math checks run in the page. A formula is typeset when MathJax's output (mjx-container) is
-# inside its arithmatex element; TeX delimiters left in the visible text mean one was missed.
+# Math checks run in the page. A formula is typeset when its MathML (a <math> element drawn in
+# the site's math font) is inside its arithmatex element; TeX delimiters left in the visible
+# text mean one was missed.
 MATH_PROBLEMS_JS = """
 () => {
   const problems = [];
   const formulas = [...document.querySelectorAll(".md-content .arithmatex")];
-  const raw = formulas.filter((el) => !el.querySelector("mjx-container"));
+  const raw = formulas.filter((el) => !el.querySelector(":scope > math"));
   if (raw.length) {
     const first = raw[0].textContent.slice(0, 60);
     problems.push(`${raw.length} of ${formulas.length} formulas not typeset, first: ${first}`);
   }
   const article = document.querySelector(".md-content");
   const copy = article.cloneNode(true);
-  copy.querySelectorAll("pre, code, mjx-assistive-mml, script, style").forEach((el) => el.remove());
+  copy.querySelectorAll("pre, code, math, script, style").forEach((el) => el.remove());
   for (const delimiter of ["$$", "\\\\(", "\\\\["]) {
     const at = copy.textContent.indexOf(delimiter);
     const around = copy.textContent.slice(Math.max(0, at - 30), at + 30);
     if (at >= 0) problems.push(`raw ${delimiter} in the text: ...${around}...`);
+  }
+  // Without a math font the browser draws MathML in whatever font it finds.
+  if (formulas.length) {
+    const family = getComputedStyle(formulas[0].querySelector("math") || article).fontFamily;
+    if (!family.includes("NotoSans Math")) problems.push(`math drawn in ${family}`);
   }
   return problems;
 }
@@ -265,11 +271,10 @@ LINKS_AND_IDS_JS = """
 
 # axe-core's cost grows with the number of elements on the page, checked or not, and a
 # page's elements are mostly the tokens of its highlighted code (one per word, plus one per
-# line number) and the glyphs of its formulas: the code reference page has 60,000. So axe runs
-# last, on a slimmed copy of the page: each code block keeps its text as one plain run (its
-# token colours are checked by CODE_CONTRAST_JS before), and each formula keeps the hidden
-# MathML that assistive technology reads but not its drawn glyphs (which take the colour of
-# the surrounding text, which axe checks).
+# line number): the code reference page has 60,000. So axe runs last, on a slimmed copy of the
+# page: each code block keeps its text as one plain run (its token colours are checked by
+# CODE_CONTRAST_JS before). Formulas are MathML, a few elements each, which axe checks as they
+# are.
 SLIM_FOR_AXE_JS = """
 () => {
   for (const pre of document.querySelectorAll(".md-content pre")) {
@@ -277,7 +282,6 @@ SLIM_FOR_AXE_JS = """
       code.textContent = code.textContent;
     }
   }
-  for (const math of document.querySelectorAll("mjx-container > mjx-math")) math.replaceChildren();
 }
 """
 
@@ -430,7 +434,7 @@ def check_copy_buttons(page: Any) -> tuple[int, list[str]]:
 
 
 def settle(page: Any) -> None:
-    """Wait (up to 3 s) for web fonts (MathJax's) and CSS transitions, for what axe and the
+    """Wait (up to 3 s) for web fonts (the math font) and CSS transitions, for what axe and the
     screenshots see to be final. Endless animations (Material's pulsing annotation markers)
     are not waited for."""
     page.evaluate(

@@ -94,19 +94,19 @@ def test_no_stylesheet_imports_from_another_host(site: Path) -> None:
     assert problems == {}
 
 
-def test_math_is_typeset_at_build_time_with_self_hosted_fonts(site: Path) -> None:
-    mathjax = site / "assets" / "mathjax"
-    fonts = {path.name for path in (mathjax / "woff2").glob("*.woff2")}
-    assert len(fonts) >= 20
-    css = (mathjax / "chtml.css").read_text()
-    named = set(re.findall(r'url\("woff2/([\w.-]+\.woff2)"\)', css))
-    assert "mjx-ncm-n.woff2" in named  # the upright text font of MathJax 4's New Computer Modern
-    assert named <= fonts, f"the stylesheet names fonts the site lacks: {named - fonts}"
-    assert css.count("font-display: swap") == css.count("@font-face")
+def test_math_is_typeset_at_build_time_with_a_self_hosted_font(site: Path) -> None:
+    math = site / "assets" / "math"
+    fonts = {path.name for path in math.glob("*.woff2")}
+    assert fonts == {"noto-sans-math.woff2"}
+    assert (math / "noto-sans-math.woff2").read_bytes()[:4] == b"wOF2"
+    css = (math / "temml.css").read_text()
+    named = set(re.findall(r'url\("([\w.-]+\.woff2)"\)', css))
+    assert named == fonts, "the stylesheet names the font the site serves, and only it"
+    assert css.count("font-display: swap") == css.count("@font-face") == 1
     neuron = (site / "neuron" / "index.html").read_text()
-    assert neuron.count("<mjx-container") >= 10
-    assert "assets/mathjax/chtml.css" in neuron
-    assert "data-latex" not in neuron, "MathJax 4's data-latex attributes are stripped"
+    assert neuron.count("<math") >= 10
+    assert "assets/math/temml.css" in neuron
+    assert "<mjx-" not in neuron, "no MathJax markup is left"
 
 
 def test_no_web_fonts_or_emoji_cdn_configured(site: Path) -> None:

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 pytestmark = [pytest.mark.slow]
 
 # What may legitimately hold a `$` or a `\"`: code, typeset math, and what the reader never sees.
-NOT_PROSE = "pre, code, script, style, .arithmatex, mjx-container, .highlight"
+NOT_PROSE = "pre, code, script, style, .arithmatex, math, .highlight"
 LEAKS = {
     "a backslash-quote": re.compile(r'\\"'),
     "a dollar sign (math that was not typeset)": re.compile(r"\$"),

@@ -1,5 +1,5 @@
-"""The Lighthouse benchmark's offline parts: the theme's floor page, the gzip server, the choice
-of pages and argument errors.
+"""The Lighthouse benchmark's offline parts: the theme's floor page, the gzip server, the pages
+found in the built site, the table it prints, and argument errors.
 
 `tools/lighthouse.py` runs Lighthouse (`make lighthouse`) and prints scores; nothing here
 runs Lighthouse or a browser.
@@ -14,6 +14,7 @@ import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import load_tool
@@ -26,6 +27,7 @@ PAGE = """<!doctype html><html><head><title>{title}</title>
 
 
 lighthouse = load_tool("lighthouse")
+SITE_URL = "https://example.org/course/"
 
 
 @pytest.fixture
@@ -43,6 +45,8 @@ def site(tmp_path: Path) -> Path:
         folder = tmp_path / path
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "index.html").write_text(html, encoding="utf-8")
+    locs = "".join(f"<url><loc>{SITE_URL}{path}{'/' if path else ''}</loc></url>" for path in pages)
+    (tmp_path / "sitemap.xml").write_text(f"<urlset>{locs}</urlset>", encoding="utf-8")
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "main.css").write_text("body { margin: 0 }\n" * 50, encoding="utf-8")
     return tmp_path
@@ -97,13 +101,68 @@ def test_server_gzips_text_and_serves_the_floor_from_memory(site: Path, served: 
     assert not (site / lighthouse.FLOOR_PATH).exists()
 
 
-def test_pages_to_audit_are_the_floor_home_most_math_and_a_notebook(site: Path) -> None:
-    assert lighthouse.pages_to_audit(site) == {
-        "floor": lighthouse.FLOOR_PATH,
-        "home": "",
-        "math": "maths/",
-        "notebook": "notebooks/demo/",
+def test_every_page_of_the_sitemap_is_audited_home_first(site: Path) -> None:
+    assert lighthouse.site_pages(site) == ["", "maths/", "fewer-maths/", "notebooks/demo/"]
+
+
+def test_a_site_without_a_sitemap_or_with_a_page_missing_is_an_error(site: Path) -> None:
+    (site / "notebooks" / "demo" / "index.html").unlink()
+    with pytest.raises(ValueError, match=r"lists notebooks/demo/, which has no index\.html"):
+        lighthouse.site_pages(site)
+    (site / "sitemap.xml").unlink()
+    with pytest.raises(ValueError, match=r"sitemap\.xml is missing"):
+        lighthouse.site_pages(site)
+
+
+def test_pages_filter_keeps_the_matching_pages_and_rejects_a_pattern_matching_none() -> None:
+    pages = ["", "maths/", "fewer-maths/", "notebooks/demo/"]
+    assert lighthouse.matching(pages, None) == pages
+    assert lighthouse.matching(pages, ["notebooks/*", "maths"]) == ["maths/", "notebooks/demo/"]
+    assert lighthouse.matching(pages, [""]) == [""]
+    with pytest.raises(ValueError, match="--pages 'nope' matches no page; the pages are: '', "):
+        lighthouse.matching(pages, ["maths", "nope"])
+
+
+def fake_report(performance: int, accessibility: int = 100, tbt: float = 0.0) -> dict[str, Any]:
+    """What Lighthouse's JSON holds of what the table reads."""
+    failing = {"color-contrast": {"score": 0}} if accessibility < 100 else {}
+    categories = {c: {"score": 1.0, "auditRefs": []} for c in lighthouse.CATEGORIES}
+    categories["performance"]["score"] = performance / 100
+    categories["accessibility"] = {
+        "score": accessibility / 100,
+        "auditRefs": [{"id": "color-contrast", "weight": 7}, {"id": "unweighted", "weight": 0}],
     }
+    return {
+        "categories": categories,
+        "audits": {
+            "total-blocking-time": {"numericValue": tbt},
+            "largest-contentful-paint": {"numericValue": 2345.6},
+            "unweighted": {"score": 0},
+            "color-contrast": {"score": 1},
+            **failing,
+        },
+    }
+
+
+def test_a_row_shows_medians_the_gap_to_the_floor_and_categories_below_100() -> None:
+    mobile = [fake_report(91, tbt=380), fake_report(88, tbt=500), fake_report(93, tbt=300)]
+    desktop = [fake_report(100, accessibility=96)]
+    line = lighthouse.row("activations/", mobile, desktop, floor=99)
+    cells = line.split()
+    # the median of three runs is the run scoring 91; its blocking time and paint are shown
+    assert cells[:7] == ["activations/", "91", "100", "-8", "380", "2346", "88-93"]
+    assert line.endswith("desktop a11y 96 (color-contrast)")
+    assert len(line.split("  desktop")[0]) == len(lighthouse.HEADER.split("  other")[0])
+
+
+def test_a_page_at_every_target_has_no_notes_and_is_not_short() -> None:
+    good = ([fake_report(97)], [fake_report(100)])
+    line = lighthouse.row("/", *good, floor=100)
+    assert line.split() == ["/", "97", "100", "-3", "0", "2346", "1"]
+    slow = ([fake_report(94)], [fake_report(100)])
+    inaccessible = ([fake_report(99, accessibility=98)], [fake_report(100)])
+    results = {"": good, "maths/": slow, "notebooks/demo/": inaccessible}
+    assert lighthouse.short_of_target(results) == ["maths/", "notebooks/demo/"]
 
 
 def test_runs_below_one_is_an_error_naming_the_flag(
@@ -114,3 +173,14 @@ def test_runs_below_one_is_an_error_naming_the_flag(
         lighthouse.main()
     assert stopped.value.code == 2
     assert "--runs must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_a_pages_pattern_matching_nothing_is_an_error_before_any_audit(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["lighthouse.py", str(site), "--pages", "typo"])
+    monkeypatch.setattr(lighthouse, "ensure_lighthouse", lambda: pytest.fail("Lighthouse ran"))
+    with pytest.raises(SystemExit) as stopped:
+        lighthouse.main()
+    assert stopped.value.code == 2
+    assert "--pages 'typo' matches no page" in capsys.readouterr().err

@@ -1,25 +1,31 @@
-"""Lighthouse scores of the built site: Performance, Accessibility, Best Practices, SEO.
+"""Lighthouse scores of every page of the built site, phone and desktop, beside the theme's floor.
 
-Usage: .venv/bin/python tools/lighthouse.py [SITE_DIR] [--runs N]
+Usage: .venv/bin/python tools/lighthouse.py [SITE_DIR] [--runs N] [--floor-runs N]
+       [--pages PATTERN ...]
 
 Without SITE_DIR the site is built first (``mkdocs build --strict`` into a temporary folder).
 The site is served on 127.0.0.1 with gzip, as GitHub Pages serves it, and Lighthouse 13 (from
 npm, pinned, installed on first use into .cache/lighthouse) audits, with the same Chromium as the
-browser tests ($CHROME_PATH, else /usr/bin/chromium), the home page, the page with the most
-formulas and, when there is one, a notebook page, each as a phone and as a desktop.
-Targets: mobile Performance >= 95, Accessibility, Best Practices and SEO 100.
+browser tests ($CHROME_PATH, else /usr/bin/chromium), every page the build lists in its
+``sitemap.xml`` (every page of the navigation: chapters, notebooks, reference), each as a phone
+and as a desktop. ``--pages`` keeps only the pages whose path matches one of the shell-style
+patterns (``--pages activations 'notebooks/*'``; ``''`` is the home page).
+Targets: mobile Performance >= 95, desktop 100, Accessibility, Best Practices and SEO 100.
 
-A fourth page is audited first: the theme's floor, the home page with its article replaced by
-one heading and one sentence (made in memory, served at /__theme_floor__.html; the site on disk
-is not touched). It keeps everything the theme brings (header, navigation, search, its
-stylesheets and JavaScript), so the gap between it and a chapter is what the chapter's own
-content costs: a reference point for what the theme alone scores on this machine (runs vary, so
-compare medians).
+The theme's floor is audited too: the home page with its article replaced by one heading and
+one sentence (made in memory, served at /__theme_floor__.html; the site on disk is not touched).
+It keeps everything the theme brings (header, navigation, search, its stylesheets and
+JavaScript), so the gap between it and a page is what the page's own content costs, measured in
+the same run, on the same machine, under the same load.
 
 This is a benchmark, not a test: it prints figures. Lighthouse simulates a slow phone from
 the timings it observes, so a busy machine gives lower Performance scores than an idle one,
-and two runs on the same machine can differ by 10 points or more. Each audit therefore runs
-N times (default 3) and the run with the median Performance score is printed, with the range.
+and two runs on the same machine can differ by 10 points or more. An audit runs N times and
+the run with the median Performance score is printed. With about 30 pages and two form factors
+an audit takes 15-30 s, so the default is one run per page (a full pass takes about half an
+hour) and three of the floor, split between the start and the end of the pass so that a change
+of load during the pass shows as a spread of the floor; rerun the pages that fall short with
+``--pages ... --runs 3`` for their median.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +53,8 @@ CHROME_FLAGS = (
     "--disable-component-update --no-first-run --disable-quic --disable-sync"
 )
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-METRICS = {
-    "first-contentful-paint": "FCP",
-    "largest-contentful-paint": "LCP",
-    "total-blocking-time": "TBT",
-    "cumulative-layout-shift": "CLS",
-}
+SHORT = {"accessibility": "a11y", "best-practices": "best practices", "seo": "SEO"}
+MOBILE_TARGET = 95
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg")
 FLOOR_PATH = "__theme_floor__.html"
 ARTICLE = re.compile(r'(<article class="md-content__inner md-typeset">).*?(</article>)', re.S)
@@ -147,20 +150,40 @@ def ensure_lighthouse() -> Path:
     return LIGHTHOUSE
 
 
-def pages_to_audit(site: Path) -> dict[str, str]:
-    """Name -> path: the theme's floor, the home page, the page with most formulas, a
-    notebook page if any."""
-    html = {
-        p.parent.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
-        for p in site.rglob("index.html")
-    }
-    chosen = {"floor": FLOOR_PATH, "home": ""}
-    most_math = max(html, key=lambda page: html[page].count('class="arithmatex"'))
-    chosen["math"] = f"{most_math}/"
-    notebooks = sorted(page for page, text in html.items() if "jp-OutputArea" in text)
-    if notebooks:
-        chosen["notebook"] = f"{notebooks[0]}/"
-    return chosen
+def site_pages(site: Path) -> list[str]:
+    """Every page of the built site as a URL path relative to its root (``""`` for the home
+    page, ``"activations/"`` for a chapter), in the order of the ``sitemap.xml`` that MkDocs
+    writes with one ``<loc>`` per page."""
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        raise ValueError(f"{sitemap} is missing: not a site built by MkDocs?")
+    locs = re.findall(r"<loc>\s*(.*?)\s*</loc>", sitemap.read_text(encoding="utf-8"))
+    if not locs:
+        raise ValueError(f"{sitemap} lists no page")
+    home = min(locs, key=len)  # MkDocs writes site_url before every path: the home page's URL
+    strays = [loc for loc in locs if not loc.startswith(home)]
+    if strays:
+        raise ValueError(f"{sitemap}: {strays[0]} is not under the home page's URL {home}")
+    pages = [loc.removeprefix(home) for loc in locs]
+    missing = [page for page in pages if not (site / page / "index.html").is_file()]
+    if missing:
+        raise ValueError(f"{sitemap} lists {missing[0] or '/'}, which has no index.html in {site}")
+    return pages
+
+
+def matching(pages: list[str], patterns: list[str] | None) -> list[str]:
+    """The pages whose path (without its trailing slash) matches one of the shell-style
+    ``patterns``; all of them without patterns. A pattern that matches no page is an error,
+    so a typo does not silently audit nothing."""
+    if patterns is None:
+        return pages
+    unmatched = [p for p in patterns if not any(fnmatch(page.rstrip("/"), p) for page in pages)]
+    if unmatched:
+        raise ValueError(
+            f"--pages {unmatched[0]!r} matches no page; the pages are: "
+            + ", ".join(page or "''" for page in pages)
+        )
+    return [page for page in pages if any(fnmatch(page.rstrip("/"), p) for p in patterns)]
 
 
 def audit(lighthouse: Path, url: str, form_factor: str) -> dict[str, Any]:
@@ -181,54 +204,132 @@ def audit(lighthouse: Path, url: str, form_factor: str) -> dict[str, Any]:
     return report
 
 
-def summary(report: dict[str, Any]) -> str:
-    scores = [round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES]
-    metrics = [
-        f"{short} {report['audits'][key].get('displayValue', '?')}"
-        for key, short in METRICS.items()
+def score(report: dict[str, Any], category: str = "performance") -> int:
+    return round(100 * (report["categories"][category]["score"] or 0))
+
+
+def median_report(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report with the median Performance score (the upper one of an even count)."""
+    return sorted(reports, key=score)[len(reports) // 2]
+
+
+def below_100(report: dict[str, Any]) -> list[str]:
+    """Accessibility, Best Practices and SEO when below 100, each with its failing audits."""
+    notes = []
+    for category in CATEGORIES[1:]:
+        if (value := score(report, category)) == 100:
+            continue
+        failing = sorted(
+            ref["id"]
+            for ref in report["categories"][category]["auditRefs"]
+            if (result := report["audits"][ref["id"]])["score"] is not None
+            and result["score"] < 1
+            and ref.get("weight", 0) > 0
+        )
+        notes.append(f"{SHORT[category]} {value} ({', '.join(failing)})")
+    return notes
+
+
+def metric_ms(report: dict[str, Any], key: str) -> str:
+    return f"{report['audits'][key]['numericValue']:.0f}"
+
+
+HEADER = (
+    f"{'page':34}{'mobile':>7}{'desktop':>8}{'vs floor':>9}{'TBT ms':>8}{'LCP ms':>8}"
+    f"{'runs':>6}  other categories below 100"
+)
+
+
+def row(name: str, mobile: list[dict[str, Any]], desktop: list[dict[str, Any]], floor: int) -> str:
+    """One line of the table: the median mobile and desktop Performance, the mobile score's gap
+    to the floor's, the median mobile run's blocking time and largest paint, the range of
+    mobile scores when there were several runs, and any other category below 100."""
+    phone, computer = median_report(mobile), median_report(desktop)
+    scores = sorted(score(r) for r in mobile)
+    spread = f"{scores[0]}-{scores[-1]}" if len(scores) > 1 else "1"
+    notes = [f"mobile {n}" for n in below_100(phone)] + [
+        f"desktop {n}" for n in below_100(computer)
     ]
-    failing = sorted(
-        audit["id"]
-        for c in CATEGORIES[1:]
-        for ref in report["categories"][c]["auditRefs"]
-        if (audit := report["audits"][ref["id"]])["score"] is not None
-        and audit["score"] < 1
-        and ref.get("weight", 0) > 0
+    line = (
+        f"{name:34}{score(phone):>7}{score(computer):>8}{score(phone) - floor:>+9}"
+        f"{metric_ms(phone, 'total-blocking-time'):>8}"
+        f"{metric_ms(phone, 'largest-contentful-paint'):>8}{spread:>6}"
     )
-    line = "  ".join(f"{score:>4}" for score in scores) + "   " + ", ".join(metrics)
-    return line + (f"\n{'':36}failing: {', '.join(failing)}" if failing else "")
+    return (line + "  " + "; ".join(notes)).rstrip()
 
 
-def median_run(
-    lighthouse: Path, url: str, form_factor: str, runs: int
-) -> tuple[dict[str, Any], str]:
-    """The report with the median Performance score of ``runs`` audits, and the range."""
-    reports = [audit(lighthouse, url, form_factor) for _ in range(runs)]
-    reports.sort(key=lambda r: r["categories"]["performance"]["score"] or 0)
-    scores = [round(100 * (r["categories"]["performance"]["score"] or 0)) for r in reports]
-    return reports[len(reports) // 2], f"perf over {runs} runs: {scores[0]}-{scores[-1]}"
+def short_of_target(
+    results: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]],
+) -> list[str]:
+    """The pages whose median falls short of a target: mobile Performance 95, desktop 100,
+    the other categories 100."""
+    short = []
+    for page, (mobile, desktop) in results.items():
+        phone, computer = median_report(mobile), median_report(desktop)
+        if (
+            score(phone) < MOBILE_TARGET
+            or score(computer) < 100
+            or below_100(phone) + below_100(computer)
+        ):
+            short.append(page)
+    return short
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", nargs="?", type=Path, help="a built site (default: build one)")
-    parser.add_argument("--runs", type=int, default=3, help="audits per page and device")
+    parser.add_argument("--runs", type=int, default=1, help="audits per page and form factor")
+    parser.add_argument(
+        "--floor-runs", type=int, default=3, help="audits of the theme's floor per form factor"
+    )
+    parser.add_argument(
+        "--pages", nargs="+", metavar="PATTERN", help="only the pages matching these patterns"
+    )
     args = parser.parse_args()
-    if args.runs < 1:
-        parser.error(f"--runs must be at least 1, got {args.runs}")
+    for flag in ("runs", "floor_runs"):
+        if getattr(args, flag) < 1:
+            parser.error(
+                f"--{flag.replace('_', '-')} must be at least 1, got {getattr(args, flag)}"
+            )
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site if args.site else build_site(Path(tmp))
+        try:
+            pages = matching(site_pages(site), args.pages)
+        except ValueError as error:
+            parser.error(str(error))
         lighthouse = ensure_lighthouse()
+        load_before = os.getloadavg()[0]
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), gzip_handler(site))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
-        print(f"{'page':36}{'perf':>4}  {'a11y':>4}  {'b.p.':>4}  {'seo':>4}")
-        for name, path in pages_to_audit(site).items():
-            for form_factor in ("mobile", "desktop"):
-                report, spread = median_run(lighthouse, base + path, form_factor, args.runs)
-                label = f"{name} ({path or '/'}) {form_factor}"
-                print(f"{label:36}{summary(report)}   ({spread})", flush=True)
+
+        def audits(path: str, runs: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+            mobile = [audit(lighthouse, base + path, "mobile") for _ in range(runs)]
+            desktop = [audit(lighthouse, base + path, "desktop") for _ in range(runs)]
+            print(f"audited {path or '/'}: mobile {[score(r) for r in mobile]}", file=sys.stderr)
+            return mobile, desktop
+
+        # Half the floor's runs before the pages and half after: a change of load shows.
+        first = audits(FLOOR_PATH, (args.floor_runs + 1) // 2)
+        results = {page: audits(page, args.runs) for page in pages}
+        last = audits(FLOOR_PATH, args.floor_runs // 2) if args.floor_runs > 1 else ([], [])
         server.shutdown()
+    floor = (first[0] + last[0], first[1] + last[1])
+    floor_mobile = score(median_report(floor[0]))
+    cores = os.cpu_count()
+    print(
+        f"Load average (1 min) before and after: {load_before:.1f} / {os.getloadavg()[0]:.1f}"
+        f" on {cores} cores; the floor's mobile scores: {sorted(score(r) for r in floor[0])}"
+    )
+    print(HEADER)
+    print(row("floor (the theme alone)", *floor, floor_mobile))
+    for page, (mobile, desktop) in results.items():
+        print(row(page or "/", mobile, desktop, floor_mobile))
+    short = short_of_target(results)
+    print(
+        f"Short of a target (mobile {MOBILE_TARGET}, desktop and other categories 100): "
+        + (", ".join(page or "/" for page in short) if short else "none")
+    )
 
 
 if __name__ == "__main__":

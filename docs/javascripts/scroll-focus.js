@@ -1,7 +1,7 @@
 // A region that scrolls sideways must be reachable by keyboard, or a keyboard user cannot
 // read its end (WCAG 2.1.1; axe rule scrollable-region-focusable). Material does this for code
 // blocks; this does the same for tables wider than the page and for notebook cells (display
-// formulas are made focusable at build time, by hooks/mathjax_assets.py). Each is watched for
+// formulas are made focusable at build time, by hooks/mathml.py). Each is watched for
 // size changes (fonts, images, a new window width), and the watch starts again on every page,
 // instant navigation included (document$).
 const SIDEWAYS_SCROLLERS = [".md-typeset table", ".md-typeset .highlight-ipynb"].join(", ");
