@@ -17,7 +17,7 @@ page as its download. So:
 Around the rendering, it:
 
 * marks the math of markdown cells up as arithmatex does on every other page, inside
-  nbconvert's own Markdown renderer (``ArithmatexRenderer``), so hooks/mathjax_assets.py
+  nbconvert's own Markdown renderer (``ArithmatexRenderer``), so hooks/mathml.py
   typesets it at build time; the notebooks keep ``$`` for Jupyter and Colab;
 * adds, at the top of each notebook page, the download and "Open in Colab" links, and drops
   the MathJax 2 and Mermaid scripts of nbconvert's template;
@@ -177,7 +177,7 @@ class ArithmatexRenderer(IPythonRenderer):
     nbconvert's Markdown parser finds a cell's math as Jupyter does (``$...$``, ``$$...$$``,
     ``\(...\)``, ``\[...\]``, ``\begin{env}...\end{env}``, never inside code) and its renderer
     writes it back with ``$`` for MathJax in the browser; this one writes the elements that
-    hooks/mathjax_assets.py typesets at build time.
+    hooks/mathml.py typesets at build time.
 
     >>> from nbconvert.filters.markdown_mistune import MarkdownWithMath
     >>> MarkdownWithMath(ArithmatexRenderer(escape=False)).render("`$HOME` is $x < y$")
