@@ -207,7 +207,7 @@ def test_notebook_math_is_typeset_and_the_downloads_keep_dollars(site: Path) -> 
         cells = soup.select(".jp-RenderedMarkdown")
         assert cells, path.name
         assert all("$" not in cell.get_text() for cell in cells), path.name
-        assert soup.select(".jp-RenderedMarkdown .arithmatex mjx-container"), path.name
+        assert soup.select(".jp-RenderedMarkdown .arithmatex math"), path.name
         download = json.loads((page.parent / f"{path.stem}.ipynb").read_text(encoding="utf8"))
         markdown = "".join(
             "".join(c["source"]) for c in download["cells"] if c["cell_type"] == "markdown"
