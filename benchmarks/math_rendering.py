@@ -85,22 +85,7 @@ def ensure_packages() -> None:
     installed = MODULES / ".installed"
     if installed.is_file() and installed.read_text(encoding="utf-8").split() == PACKAGES:
         return
-    print(f"Installing {' '.join(PACKAGES)} into {PACKAGES_DIR} ...", flush=True)
-    PACKAGES_DIR.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            "npm",
-            "install",
-            "--no-save",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            "--prefix",
-            str(PACKAGES_DIR),
-            *PACKAGES,
-        ],
-        check=True,
-    )
+    lighthouse.npm_install(PACKAGES_DIR, PACKAGES)
     installed.write_text("\n".join(PACKAGES) + "\n", encoding="utf-8")
 
 

@@ -129,24 +129,17 @@ def installed_version() -> str | None:
     return str(json.loads(package.read_text(encoding="utf-8"))["version"])
 
 
+def npm_install(prefix: Path, packages: list[str]) -> None:
+    """Install pinned npm ``packages`` into ``prefix`` (a cache folder, not the project's)."""
+    print(f"Installing {' '.join(packages)} into {prefix} ...", flush=True)
+    prefix.mkdir(parents=True, exist_ok=True)
+    command = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error"]
+    subprocess.run([*command, "--prefix", str(prefix), *packages], check=True)
+
+
 def ensure_lighthouse() -> Path:
     if installed_version() != LIGHTHOUSE_VERSION:
-        print(f"Installing Lighthouse {LIGHTHOUSE_VERSION} into .cache/lighthouse ...", flush=True)
-        LIGHTHOUSE_DIR.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                "--loglevel=error",
-                "--prefix",
-                str(LIGHTHOUSE_DIR),
-                f"lighthouse@{LIGHTHOUSE_VERSION}",
-            ],
-            check=True,
-        )
+        npm_install(LIGHTHOUSE_DIR, [f"lighthouse@{LIGHTHOUSE_VERSION}"])
     return LIGHTHOUSE
 
 
