@@ -15,6 +15,8 @@ and keeps code blocks, tables and figures whole.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from pathlib import Path
 from urllib.parse import urldefrag
@@ -27,8 +29,10 @@ from mkdocs.structure.nav import Navigation
 from reading_time import read_chapters
 
 HANDOUT = "handout.md"
+CACHE = Path(__file__).resolve().parent.parent / ".cache" / "handout"
 PLACEHOLDER = '<div id="handout-chapters"></div>'
-DROP = "a.headerlink, a.md-content__button, .md-source-file, aside.md-source-file"
+DROP = {"headerlink", "md-content__button", "md-source-file"}  # classes of what is left out
+REFERENCES = {"id", "for", "aria-controls", "aria-labelledby", "aria-describedby", "name"}
 
 _chapters: list[tuple[str, str, str]] = []  # (slug, title, reading-time line) in nav order
 _enabled = False  # whether this build has a handout page (a scratch build may have none)
@@ -75,30 +79,31 @@ ARTICLE = re.compile(r'<article class="md-content__inner[^"]*"[^>]*>.*?</article
 
 def chapter_section(html: str, slug: str, slugs: set[str]) -> Tag:
     """The article of one built chapter, made ready for the handout. Only the article is
-    parsed (the navigation around it is half of a small page)."""
+    parsed (the navigation around it is half of a small page), and its tree is walked once."""
     found = ARTICLE.search(html)
     article = BeautifulSoup(found[0], "html.parser").article if found else None
     if article is None:
         raise PluginError(f"handout: the built page of {slug} has no article")
-    for element in article.select(DROP):
-        element.decompose()
     for details in article.find_all("details"):
         if is_going_further(details):
             details.decompose()
-    for element in article.find_all(id=True):
-        element["id"] = f"{slug}--{element['id']}"
-    # What points at an id (a tab's label, ARIA references) and the name of a group of tabs'
-    # radio buttons must follow, or Material's scripts stop at the first tab of the page.
-    for attribute in ("for", "aria-controls", "aria-labelledby", "aria-describedby", "name"):
-        for element in article.select(f"[{attribute}]"):
+    for element in article.find_all(True):
+        if element.decomposed:  # inside an element decomposed earlier in this walk
+            continue
+        if DROP & set(element.get("class") or ()):
+            element.decompose()
+            continue
+        # What points at an id (a tab's label, ARIA references) and the name of a group of
+        # tabs' radio buttons follow the ids, or Material's scripts stop at the page's first tab.
+        for attribute in REFERENCES & set(element.attrs):
             element[attribute] = f"{slug}--{element[attribute]}"
+        if element.name == "a" and element.has_attr("href"):
+            target = local_target(str(element["href"]), slug, slugs)
+            if target is not None:
+                element["href"] = target
     title = article.find("h1")
     if title is not None:
         title["id"] = slug
-    for link in article.find_all("a", href=True):
-        target = local_target(str(link["href"]), slug, slugs)
-        if target is not None:
-            link["href"] = target
     article.name = "section"
     article["class"] = "handout-chapter"
     return article
@@ -123,29 +128,43 @@ def on_post_build(config: MkDocsConfig) -> None:
     if PLACEHOLDER not in page:
         raise PluginError(f"handout: {HANDOUT} has no {PLACEHOLDER}")
     slugs = {slug for slug, _, _ in _chapters}
-    sections = [
-        chapter_section((site / slug / "index.html").read_text(encoding="utf8"), slug, slugs)
-        for slug, _, _ in _chapters
-    ]
-    to_left_out_parts_online(sections, slugs)
-    body = contents() + "".join(str(section) for section in sections)
+    sections = [cached_section(site, slug, slugs) for slug, _, _ in _chapters]
+    body = contents() + "".join(to_left_out_parts_online(sections, slugs))
     handout.write_text(page.replace(PLACEHOLDER, body), encoding="utf8")
 
 
-def to_left_out_parts_online(sections: list[Tag], slugs: set[str]) -> None:
+def cached_section(site: Path, slug: str, slugs: set[str]) -> str:
+    """``chapter_section`` of a built chapter, kept in ``.cache/handout/`` under a hash of the
+    chapter's page, the chapters' names and this file: parsing a chapter takes about half a
+    second, and a rebuild changes few of them."""
+    html = (site / slug / "index.html").read_text(encoding="utf8")
+    digest = hashlib.sha256(f"{html}\0{sorted(slugs)}".encode() + Path(__file__).read_bytes())
+    kept = CACHE / f"{slug}-{digest.hexdigest()[:20]}.html"
+    if kept.is_file():
+        return kept.read_text(encoding="utf8")
+    section = str(chapter_section(html, slug, slugs))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for old in CACHE.glob(f"{slug}-*.html"):
+        old.unlink(missing_ok=True)
+    written = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
+    written.write_text(section, encoding="utf8")
+    os.replace(written, kept)
+    return section
+
+
+def to_left_out_parts_online(sections: list[str], slugs: set[str]) -> list[str]:
     """Point links whose target the handout left out (inside a "Going further" block) at that
     place on the chapter's own page.
 
-    >>> html = '<a href="#arch--gone">x</a><h2 id="arch--here"></h2>'
-    >>> section = BeautifulSoup(html, "html.parser")
-    >>> to_left_out_parts_online([section], {"arch"})
-    >>> str(section)
-    '<a href="../arch/#gone">x</a><h2 id="arch--here"></h2>'
+    >>> to_left_out_parts_online(['<a href="#arch--gone">x</a><h2 id="arch--here"></h2>'], {"arch"})
+    ['<a href="../arch/#gone">x</a><h2 id="arch--here"></h2>']
     """
-    ids = {str(element["id"]) for section in sections for element in section.find_all(id=True)}
-    for section in sections:
-        for link in section.select('a[href^="#"]'):
-            target = str(link["href"])[1:]
-            chapter, _, fragment = target.partition("--")
-            if target not in ids and chapter in slugs and fragment:
-                link["href"] = f"../{chapter}/#{fragment}"
+    ids = {found for section in sections for found in re.findall(r'\bid="([^"]+)"', section)}
+
+    def online(link: re.Match[str]) -> str:
+        chapter, _, fragment = link[1].partition("--")
+        if link[1] in ids or chapter not in slugs or not fragment:
+            return link[0]
+        return f'href="../{chapter}/#{fragment}"'
+
+    return [re.sub(r'\bhref="#([^"]+)"', online, section) for section in sections]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import hashlib
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 SNIPPETS = Path(__file__).resolve().parent.parent / "snippets"
@@ -33,6 +34,7 @@ def _runtime_imports(
             yield from _runtime_imports(ast.iter_child_nodes(node), in_functions)
 
 
+@cache
 def imported_names(source: str, in_functions: bool = True) -> set[str]:
     """The names under ``snippets`` that ``source`` itself imports (modules or not); with
     ``in_functions=False``, only those its import runs (none inside a function's body).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -75,6 +76,31 @@ def test_a_tab_keeps_its_label_after_the_prefix() -> None:
     assert 'id="frameworks--__tabbed_1_1"' in section
     assert 'for="frameworks--__tabbed_1_1"' in section
     assert 'name="frameworks--__tabbed_1"' in section
+
+
+def test_a_chapter_is_parsed_again_only_when_its_page_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hook = load_hook("handout")
+    monkeypatch.setattr(hook, "CACHE", tmp_path / "cache")
+    page = tmp_path / "site" / "neuron" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<article class="md-content__inner"><h1 id="n">One</h1></article>')
+    parsed: list[str] = []
+    chapter_section = hook.chapter_section
+
+    def counted(html: str, slug: str, slugs: set[str]) -> Any:
+        parsed.append(slug)
+        return chapter_section(html, slug, slugs)
+
+    monkeypatch.setattr(hook, "chapter_section", counted)
+    first = hook.cached_section(tmp_path / "site", "neuron", {"neuron"})
+    assert hook.cached_section(tmp_path / "site", "neuron", {"neuron"}) == first
+    assert parsed == ["neuron"]
+    page.write_text('<article class="md-content__inner"><h1 id="n">Two</h1></article>')
+    assert "Two" in hook.cached_section(tmp_path / "site", "neuron", {"neuron"})
+    assert parsed == ["neuron", "neuron"]
+    assert len(list((tmp_path / "cache").iterdir())) == 1  # the old copy is gone
 
 
 @pytest.mark.browser
