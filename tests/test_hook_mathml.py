@@ -7,6 +7,7 @@ tests check the built site.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -76,7 +77,7 @@ def test_a_tex_error_fails_the_build_naming_the_page_and_the_formula(hook: Any, 
 
 
 def test_the_math_stylesheet_names_the_font_the_site_serves() -> None:
-    """Temml's stylesheet for Noto Sans Math, with its font pointed at the file on_files
+    """Temml's stylesheet for Noto Sans Math, with its font pointed at the file on_post_build
     serves beside it (tests/test_site_offline.py checks the built site has both)."""
     css = mathml.stylesheet(mathml.TEMML_CSS.read_text(encoding="utf-8"))
     assert re.findall(r'url\("([\w.-]+\.woff2)"\)', css) == [mathml.SERVED_FONT]
@@ -88,3 +89,16 @@ def test_the_math_stylesheet_names_the_font_the_site_serves() -> None:
 def test_a_temml_stylesheet_that_names_its_font_otherwise_is_an_error() -> None:
     with pytest.raises(PluginError, match="no longer names its font"):
         mathml.stylesheet("@font-face { src: url('Other.woff2'); }")
+
+
+def test_the_font_cut_keeps_the_characters_asked_for_and_their_math_variants() -> None:
+    from fontTools.ttLib import TTFont
+
+    full = mathml.FONT / mathml.FONT_FILE
+    cut = mathml.font_subset(full, {"x", "\u2211", "("})
+    font = TTFont(io.BytesIO(cut))
+    assert {ord("x"), 0x2211, ord("(")} <= set(font.getBestCmap()) < {*range(128), 0x2211}
+    assert "MATH" in font  # the sizes of the sum and the parenthesis, for display and stretching
+    variants = font["MATH"].table.MathVariants.VertGlyphCoverage.glyphs
+    assert any(name.startswith("summation") or "2211" in name for name in variants), variants
+    assert len(cut) < full.stat().st_size / 10

@@ -6,13 +6,14 @@ Everything the browser fetches by itself must be relative or on the site's own h
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from conftest import ROOT, load_hook
 
 pytestmark = [pytest.mark.slow]
 
@@ -107,6 +108,23 @@ def test_math_is_typeset_at_build_time_with_a_self_hosted_font(site: Path) -> No
     assert neuron.count("<math") >= 10
     assert "assets/math/temml.css" in neuron
     assert "<mjx-" not in neuron, "no MathJax markup is left"
+
+
+def test_the_math_font_holds_every_character_of_every_formula(site: Path) -> None:
+    """The site serves the font cut down to its formulas' characters (hooks/mathml.py): a
+    character left out would be drawn in another font."""
+    from fontTools.ttLib import TTFont
+
+    served = site / "assets" / "math" / "noto-sans-math.woff2"
+    full = load_hook("mathml").FONT / load_hook("mathml").FONT_FILE
+    cmap, in_full = (set(TTFont(str(font)).getBestCmap()) for font in (served, full))
+    shown: set[str] = set()
+    for page in site.rglob("*.html"):
+        for formula in re.findall(r"<math\b.*?</math>", page.read_text(encoding="utf8"), re.S):
+            shown |= set(html.unescape(re.sub(r"<[^>]*>", "", formula)))
+    assert len(shown) > 100
+    assert {c for c in shown if ord(c) in in_full - cmap} == set()
+    assert served.stat().st_size < full.stat().st_size / 4
 
 
 def test_no_web_fonts_or_emoji_cdn_configured(site: Path) -> None:

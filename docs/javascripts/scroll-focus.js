@@ -3,14 +3,17 @@
 // blocks; this does the same for tables wider than the page and for notebook cells (display
 // formulas are made focusable at build time, by hooks/mathml.py). Each is watched for
 // size changes (fonts, images, a new window width), and the watch starts again on every page,
-// instant navigation included (document$).
+// instant navigation included (document$). All widths are read before any tabindex is
+// written: a write between two reads makes the browser lay the page out again for the next
+// read (on the activations page, that was most of a second on a throttled phone).
 const SIDEWAYS_SCROLLERS = [".md-typeset table", ".md-typeset .highlight-ipynb"].join(", ");
 
 const resized = new ResizeObserver((entries) => {
-  for (const { target } of entries) {
-    if (target.scrollWidth > target.clientWidth) target.tabIndex = 0;
+  const scrolls = entries.map(({ target }) => target.scrollWidth > target.clientWidth);
+  entries.forEach(({ target }, i) => {
+    if (scrolls[i]) target.tabIndex = 0;
     else target.removeAttribute("tabindex");
-  }
+  });
 });
 
 document$.subscribe(() => {
