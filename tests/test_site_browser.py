@@ -400,21 +400,40 @@ CLIPBOARD_JS = """
 """
 
 
+SHOW_EVERY_CODE_BLOCK_JS = (
+    """async () => {
+  const reveal = """
+    + REVEAL_JS
+    + """;
+  for (const code of document.querySelectorAll(".md-content pre > code")) {
+    reveal(code);
+    code.scrollIntoView({ block: "center" });
+    for (let i = 0; i < 2; i++) await new Promise(requestAnimationFrame);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  window.scrollTo(0, 0);
+}"""
+)
+
+
 def check_copy_buttons(page: Any) -> tuple[int, list[str]]:
     """Every code block has a copy button, and clicking one puts its block's code on the
     clipboard. The machinery is the same for all blocks, so two are clicked: the first, and
-    the first one hidden until the reader opens it (in a collapsed admonition or a tab)."""
+    the first one hidden until the reader opens it (in a collapsed admonition or a tab).
+    Material sets a block up (its button) as it comes into view (``content.lazy``), so each
+    block is first shown and scrolled to, as a reader would."""
     blocks = page.locator(".md-content pre > code")
+    first_hidden = blocks.evaluate_all("codes => codes.findIndex((c) => !c.checkVisibility())")
+    page.evaluate(SHOW_EVERY_CODE_BLOCK_JS)
     survey = blocks.evaluate_all(
         """codes => ({
           count: codes.length,
           without: codes.flatMap((c, i) =>
             c.parentElement.querySelector("button[data-clipboard-target]") ? [] : [i]),
-          firstHidden: codes.findIndex((c) => !c.checkVisibility()),
         })"""
     )
     problems = [f"code block {i} has no copy button" for i in survey["without"]]
-    for i in sorted({0, survey["firstHidden"]} - {-1} - set(survey["without"])):
+    for i in sorted({0, first_hidden} - {-1} - set(survey["without"])):
         if i >= survey["count"]:
             continue
         block = blocks.nth(i)

@@ -192,3 +192,13 @@ def test_display_formulas_can_be_focused_to_scroll_them(site: Path) -> None:
     assert len(inline) >= 5
     assert all(div.get("tabindex") == "0" for div in display)
     assert not any(span.has_attr("tabindex") for span in inline)
+
+
+def test_code_blocks_can_be_focused_before_material_sets_them_up(site: Path) -> None:
+    """Material sets a code block up as it comes into view (``content.lazy``): until then
+    the build's ``tabindex`` (hooks/code_focus.py) keeps a wide block reachable by keyboard."""
+    for page in ("activations", "reference", "workflow"):
+        soup = BeautifulSoup((site / page / "index.html").read_text(), "html.parser")
+        blocks = soup.select("pre > code")
+        assert len(blocks) >= 5, page
+        assert [b for b in blocks if b.get("tabindex") != "0"] == [], page
