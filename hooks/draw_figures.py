@@ -14,14 +14,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import secrets
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from matplotlib.figure import Figure
-from snippet_deps import snippet_modules
+from snippet_deps import snippet_modules, write_atomically
 
 from snippets.figures import FIGURES, figure_style
 
@@ -59,21 +58,6 @@ def save_svg(fig: Figure) -> bytes:
     # Only inside tags: the text of labels and legends ("η = 0.0092") is kept as written.
     svg = re.sub(rb"<[^>]+>", lambda tag: re.sub(rb"(\d\.\d\d)\d+", rb"\1", tag[0]), svg)
     return re.sub(rb"\n\s*", b"\n", svg)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` under a name no other writer uses, then rename it: a reader
-    never sees half a file, and two builds that draw the same figure at once never write into
-    one file (a fixed ``{path}.partial`` would be shared, and one build would rename the other's
-    half-written file into place)."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
-    try:
-        with open(partial, "xb") as out:  # "x": fails rather than share a file
-            out.write(data)
-        os.replace(partial, path)
-    finally:
-        if partial.exists():
-            partial.unlink()
 
 
 def draw(name: str, path: Path) -> None:

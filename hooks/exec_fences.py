@@ -43,7 +43,7 @@ import markdown_exec
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from snippet_deps import snippet_modules, sources_key
+from snippet_deps import snippet_modules, sources_key, write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "fences"
@@ -143,9 +143,7 @@ def run(code: str, returncode: int = 0, session: str = "", id: str = "", **extra
         execute(earlier, session)
     output = execute(code, session, **extra)
     slot.parent.mkdir(parents=True, exist_ok=True)
-    partial_file = slot.with_name(f"{slot.name}.{os.getpid()}.partial")
-    partial_file.write_text(json.dumps({"key": key, "output": output}), encoding="utf8")
-    os.replace(partial_file, slot)
+    write_atomically(slot, json.dumps({"key": key, "output": output}).encode())
     return output
 
 

@@ -16,7 +16,6 @@ and keeps code blocks, tables and figures whole.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 from urllib.parse import urldefrag
@@ -27,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from reading_time import read_chapters
+from snippet_deps import write_atomically
 
 HANDOUT = "handout.md"
 CACHE = Path(__file__).resolve().parent.parent / ".cache" / "handout"
@@ -146,9 +146,7 @@ def cached_section(site: Path, slug: str, slugs: set[str]) -> str:
     CACHE.mkdir(parents=True, exist_ok=True)
     for old in CACHE.glob(f"{slug}-*.html"):
         old.unlink(missing_ok=True)
-    written = kept.with_name(f"{kept.name}.{os.getpid()}.partial")
-    written.write_text(section, encoding="utf8")
-    os.replace(written, kept)
+    write_atomically(kept, section.encode())
     return section
 
 

@@ -54,7 +54,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from nbconvert.exporters import html as nbconvert_html
 from nbconvert.filters.markdown_mistune import IPythonRenderer
-from snippet_deps import snippet_modules, sources_key
+from snippet_deps import snippet_modules, sources_key, write_atomically
 from tinycss2 import ast, parse_rule_list, parse_stylesheet, serialize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,10 +122,7 @@ def execute(notebook: Path, target: Path) -> float:
             if manager.has_kernel:
                 manager.shutdown_kernel(now=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Written under another name and renamed: an interrupted build never leaves half a file.
-    partial = target.with_suffix(f".{os.getpid()}.partial")
-    nbformat.write(nb, partial)  # type: ignore[no-untyped-call]
-    partial.replace(target)
+    write_atomically(target, nbformat.writes(nb).encode())  # type: ignore[no-untyped-call]
     return time.perf_counter() - start
 
 

@@ -1,9 +1,11 @@
-"""What a cached build product depends on in ``snippets/``, and a key that hashes it.
+"""What a cached build product depends on in ``snippets/``, a key that hashes it, and how a
+product is written into a cache (``write_atomically``).
 
-Not a hook itself: hooks/figures.py and hooks/notebooks.py import it (MkDocs puts a hook's
-folder on ``sys.path`` while loading it). An executed notebook or a drawn figure stays valid
-while the source that made it and every ``snippets`` module that source imports, directly or
-through other snippets, are unchanged; editing a module it does not import leaves it valid.
+Not a hook itself: the hooks that cache what they make import it (MkDocs puts a hook's
+folder on ``sys.path`` while loading it), and so does hooks/draw_figures.py. An executed
+notebook, a drawn figure or an executed fence stays valid while the source that made it and
+every ``snippets`` module that source imports, directly or through other snippets, are
+unchanged; editing a module it does not import leaves it valid.
 Imports are read from the syntax tree, so an import that only type checkers see
 (``if TYPE_CHECKING:``) is not a dependency. One inside a function is, unless the caller
 asks for the modules that an import runs (``in_functions=False``) and checks what a call
@@ -14,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
+import secrets
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -80,3 +84,18 @@ def sources_key(head: bytes, modules: Iterable[str]) -> str:
     for name in sorted(modules):
         digest.update(name.encode() + b"\0" + (SNIPPETS / f"{name}.py").read_bytes() + b"\0")
     return digest.hexdigest()[:20]
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` under a name no other writer uses, then rename it: a reader
+    never sees half a file, and two builds (or two threads) that make the same product at once
+    never write into one file (a fixed ``{path}.partial`` would be shared, and one writer would
+    rename the other's half-written file into place)."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+    try:
+        with open(partial, "xb") as out:  # "x": fails rather than share a file
+            out.write(data)
+        os.replace(partial, path)
+    finally:
+        if partial.exists():
+            partial.unlink()

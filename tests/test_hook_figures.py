@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -185,47 +184,6 @@ def test_the_trimmed_svg_is_still_a_valid_svg_document(draw: ModuleType) -> None
     assert root.get("height", "").endswith("pt")
     texts = ["".join(node.itertext()) for node in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "step 1.23456" in texts
-
-
-# ---- writing: atomic, and never into another writer's file -------------------------------
-
-
-def test_concurrent_writers_of_one_path_leave_one_whole_file(
-    draw: ModuleType, tmp_path: Path
-) -> None:
-    """Two builds drawing the same figure at once: each renames its own file into place, so the
-    file is always one writer's whole output (with one shared ``.partial`` name, one writer
-    truncates the file the other is writing or renames it into place half-written)."""
-    target = tmp_path / "losses.svg"
-    contents = [bytes([65 + k]) * 2_000_000 for k in range(2)]
-    errors: list[BaseException] = []
-
-    def write(data: bytes) -> None:
-        try:
-            for _ in range(25):
-                draw.write_atomically(target, data)
-                assert target.read_bytes() in contents
-        except BaseException as error:  # reported in the test's thread
-            errors.append(error)
-
-    writers = [threading.Thread(target=write, args=(data,)) for data in contents]
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join()
-    assert errors == []
-    assert target.read_bytes() in contents
-    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
-
-
-def test_a_failed_write_leaves_neither_a_file_nor_a_temporary_one(
-    draw: ModuleType, tmp_path: Path
-) -> None:
-    target = tmp_path / "losses.svg"
-    target.mkdir()  # os.replace cannot put a file over a folder
-    with pytest.raises(IsADirectoryError):
-        draw.write_atomically(target, b"<svg/>")
-    assert [path.name for path in tmp_path.iterdir()] == ["losses.svg"]
 
 
 # ---- the drawing program's command line --------------------------------------------------

@@ -4,6 +4,7 @@ notebooks hooks key their caches on."""
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -78,3 +79,45 @@ def test_sources_key_changes_with_the_head_and_with_each_module(
     assert deps.sources_key(b"head", ["losses", "activations"]) == key
     (copy / "activations.py").write_text("# edited\n", encoding="utf8")
     assert deps.sources_key(b"head", ["losses", "activations"]) != key
+
+
+# ---- writing: atomic, and never into another writer's file -------------------------------
+
+
+def test_concurrent_writers_of_one_path_leave_one_whole_file(
+    deps: ModuleType, tmp_path: Path
+) -> None:
+    """Two builds making the same product at once (a figure, an executed fence): each renames
+    its own file into place, so the file is always one writer's whole output (with one shared
+    ``.partial`` name, one writer truncates the file the other is writing or renames it into
+    place half-written)."""
+    target = tmp_path / "losses.svg"
+    contents = [bytes([65 + k]) * 2_000_000 for k in range(2)]
+    errors: list[BaseException] = []
+
+    def write(data: bytes) -> None:
+        try:
+            for _ in range(25):
+                deps.write_atomically(target, data)
+                assert target.read_bytes() in contents
+        except BaseException as error:  # reported in the test's thread
+            errors.append(error)
+
+    writers = [threading.Thread(target=write, args=(data,)) for data in contents]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    assert errors == []
+    assert target.read_bytes() in contents
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_a_failed_write_leaves_neither_a_file_nor_a_temporary_one(
+    deps: ModuleType, tmp_path: Path
+) -> None:
+    target = tmp_path / "losses.svg"
+    target.mkdir()  # os.replace cannot put a file over a folder
+    with pytest.raises(IsADirectoryError):
+        deps.write_atomically(target, b"<svg/>")
+    assert [path.name for path in tmp_path.iterdir()] == ["losses.svg"]
