@@ -1,5 +1,5 @@
 # Two commands a newcomer needs: `make serve` and `make test`.
-# Both create .venv, install from pyproject.toml pinned by constraints.txt, and fetch Temml and the math font with npm.
+# Both create .venv, install from pyproject.toml pinned by constraints.txt, and fetch Temml, the math font and PurgeCSS with npm.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -26,8 +26,8 @@ Around the rendering, it:
   ``# %%`` line; an image without one fails the build;
 * serves nbconvert's stylesheet (JupyterLab's whole theme, about 590 KB, which nbconvert
   inlines into every page) as one shared file, ``assets/notebook.css``, that the browser
-  caches across notebook pages: the rules whose classes some notebook page uses, about
-  140 KB (``prune_css``).
+  caches across notebook pages, cut by PurgeCSS to what the notebook pages use, about
+  21 KB (``purge_stylesheet``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import json
 import logging
 import os
 import re
+import subprocess
 import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -55,7 +56,6 @@ from mkdocs.utils import get_relative_url
 from nbconvert.exporters import html as nbconvert_html
 from nbconvert.filters.markdown_mistune import IPythonRenderer
 from snippet_deps import snippet_modules, sources_key, write_atomically
-from tinycss2 import ast, parse_rule_list, parse_stylesheet, serialize
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "notebooks"
@@ -132,7 +132,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _executions.clear()
     _executed.clear()
     _styles.clear()
-    _classes.clear()
+    _pages.clear()
     for file in list(files):
         if not file.src_uri.startswith("notebooks/"):
             continue
@@ -219,7 +219,7 @@ UNUSED_SCRIPTS = re.compile(
 TEMPLATE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 STYLESHEET = "assets/notebook.css"
 _styles: dict[str, None] = {}  # the stylesheets nbconvert inlines, in order, each once
-_classes: set[str] = set()  # every class on a notebook page
+_pages: list[Path] = []  # the notebook pages written to the site
 
 
 def template_head(html_text: str, file: File) -> str:
@@ -328,6 +328,7 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
     folder = Path(config.site_dir) / Path(page.file.dest_uri).parent
     stem = Path(page.file.src_uri).stem
     html_text = extract_images(html_text, image_descriptions(executed, stem), folder, stem)
+    _pages.append(Path(config.site_dir) / page.file.dest_uri)
     return notebook_links(page.file) + template_head(html_text, page.file)
 
 
@@ -336,84 +337,31 @@ def on_shutdown() -> None:
         _pool.shutdown(wait=False, cancel_futures=True)
 
 
-CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
-CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
-# The argument of a functional pseudo-class: :not(.x) matches where .x is absent, and
-# :is(.x, .y) where either is present, so classes inside one never rule a selector out.
-PSEUDO_ARGUMENT = re.compile(r"\([^()]*\)")
-# An attribute selector: the dots in [data-mime-type="application/vnd.jupyter.stderr"] belong
-# to a value, they are not classes.
-ATTRIBUTE = re.compile(r"\[[^\]]*\]")
+PURGECSS = ROOT / "node_modules" / ".bin" / "purgecss"
 
 
-def required_classes(selector: str) -> set[str]:
-    """The classes an element (or its ancestors) must have for ``selector`` to match.
+def purge_stylesheet(css: Path, pages: list[Path]) -> None:
+    """Keep in ``css`` only what can apply on one of ``pages``: the rules whose selectors
+    name words found there, and the custom properties, ``@font-face`` and ``@keyframes``
+    that those rules use (PurgeCSS, from npm).
 
-    >>> sorted(required_classes(".a:not(.b) > .c:is(.d, .e)[type='x.y']"))
-    ['a', 'c']
+    Raises:
+        PluginError: PurgeCSS is not installed, or failed.
     """
-    selector = ATTRIBUTE.sub("", selector)
-    while PSEUDO_ARGUMENT.search(selector):
-        selector = PSEUDO_ARGUMENT.sub("", selector)
-    return set(CLASS_SELECTOR.findall(selector))
-
-
-def selectors(prelude: list[ast.Node]) -> list[str]:
-    """The comma-separated selectors of a rule; commas inside ``:is(...)`` do not split."""
-    found: list[str] = []
-    current: list[ast.Node] = []
-    for token in prelude:
-        if isinstance(token, ast.LiteralToken) and token.value == ",":
-            found.append(serialize(current).strip())
-            current = []
-        else:
-            current.append(token)
-    return [*found, serialize(current).strip()]
-
-
-def prune_rules(rules: list[ast.Node], used: set[str]) -> list[str]:
-    kept: list[str] = []
-    for rule in rules:
-        if isinstance(rule, ast.QualifiedRule):
-            wanted = [s for s in selectors(rule.prelude) if required_classes(s) <= used]
-            if wanted:
-                kept.append(f"{', '.join(wanted)}{{{serialize(rule.content)}}}")
-        elif isinstance(rule, ast.AtRule):
-            if rule.lower_at_keyword in {"media", "supports"} and rule.content is not None:
-                inner = parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
-                body = prune_rules(inner, used)
-                if body:
-                    kept.append(f"@{rule.at_keyword}{serialize(rule.prelude)}{{{''.join(body)}}}")
-            else:  # @font-face, @keyframes, @charset, ...: kept whole
-                kept.append(rule.serialize())
-    return kept
-
-
-def prune_css(css: str, used: set[str]) -> str:
-    """The rules of ``css`` whose selectors name only classes in ``used``.
-
-    A selector list keeps the selectors that can match; a rule left with none is dropped,
-    and so is an ``@media`` or ``@supports`` block left empty. Selectors without classes
-    (``:root``, ``body``, ``[data-theme]``) and other at-rules are kept.
-
-    >>> prune_css(".a{color:red}.b,.a .c{margin:0}@media print{.b{x:1}}:root{--v:1}", {"a", "c"})
-    '.a{color:red}.a .c{margin:0}:root{--v:1}'
-    >>> prune_css(".a:not(.gone){x:1}.gone:not(.a){y:2}", {"a"})
-    '.a:not(.gone){x:1}'
-    """
-    rules = parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    return "".join(prune_rules(rules, used))
-
-
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    if NOTEBOOK_URI.match(page.file.src_uri):
-        _classes.update(name for names in CLASS_ATTRIBUTE.findall(output) for name in names.split())
-    return output
+    if not PURGECSS.is_file():
+        raise PluginError(f"PurgeCSS not found at {PURGECSS}: run `npm ci` (make install).")
+    command = [str(PURGECSS), "--css", str(css), "--output", str(css.parent)]
+    command += ["--variables", "--font-face", "--keyframes", "--content", *map(str, pages)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise PluginError(f"PurgeCSS failed on {css}:\n{done.stderr}")
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Write the notebook pages' stylesheet: the rules of nbconvert's that can match on one."""
+    """Write the notebook pages' stylesheet: the rules of nbconvert's that apply on one."""
     if _styles:
-        target = Path(config.site_dir) / STYLESHEET
+        site = Path(config.site_dir)
+        target = site / STYLESHEET
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(prune_css("".join(_styles), _classes), encoding="utf8")
+        target.write_text("".join(_styles), encoding="utf8")
+        purge_stylesheet(target, _pages)

@@ -141,26 +141,42 @@ def test_site_shows_every_notebook_executed_with_its_download(site: Path) -> Non
         assert not [o for o in outputs if o["output_type"] == "error"]
 
 
-def test_stylesheet_pruning_keeps_what_can_match() -> None:
+def test_the_stylesheet_keeps_what_applies_on_the_pages(tmp_path: Path) -> None:
     hook = load_hook("notebooks")
-    css = (
-        ".kept{a:1}.gone{b:2}.kept .gone, .kept > .also{c:3}"
-        ".kept:not(.gone){d:4}.x:is(.kept, .y){e:5}:root{--v:6}body{f:7}"
-        '.kept[data-mime-type="application/vnd.jupyter.stderr"]{j:11}'
-        "@media (max-width: 10px){.gone{g:8}.kept{h:9}}@supports (x: y){.gone{i:10}}"
-        "@font-face{font-family:F}@keyframes k{from{opacity:0}}"
+    css = tmp_path / "notebook.css"
+    css.write_text(
+        ":root{--used:1px;--unused:2px}.kept{margin:var(--used)}.gone{b:2}"
+        ".kept .gone, .kept > .also{c:3}body{f:7}@media (max-width: 10px){.gone{g:8}.kept{h:9}}"
+        "@font-face{font-family:Used;src:url(u.woff2)}@font-face{font-family:Unused;src:url(x.woff2)}"
+        ".also{font-family:Used;animation:spin 1s}@keyframes spin{to{opacity:0}}@keyframes no{}",
+        encoding="utf8",
     )
-    pruned = hook.prune_css(css, {"kept", "also"})
-    assert pruned == (
-        ".kept{a:1}.kept > .also{c:3}.kept:not(.gone){d:4}:root{--v:6}body{f:7}"
-        '.kept[data-mime-type="application/vnd.jupyter.stderr"]{j:11}'
-        "@media (max-width: 10px){.kept{h:9}}"
-        "@font-face{font-family:F}@keyframes k{from{opacity:0}}"
-    )
-    # Nothing used: only the rules that need no class survive.
-    assert hook.prune_css(css, set()) == (
-        ":root{--v:6}body{f:7}@font-face{font-family:F}@keyframes k{from{opacity:0}}"
-    )
+    page = tmp_path / "page.html"
+    page.write_text('<body><p class="kept"><span class="also">x</span></p></body>', encoding="utf8")
+    hook.purge_stylesheet(css, [page])
+    kept = re.sub(r"\s+", "", css.read_text(encoding="utf8"))
+    for rule in (
+        ":root{--used:1px}",
+        ".kept{margin:var(--used)}",
+        ".kept>.also{c:3}",
+        "body{f:7}",
+        "@media(max-width:10px){.kept{h:9}}",
+        "font-family:Used;src:url(u.woff2)",
+        "@keyframesspin{to{opacity:0}}",
+    ):
+        assert rule in kept, (rule, kept)
+    for gone in ("--unused", ".gone", "Unused", "@keyframesno"):
+        assert gone not in kept, (gone, kept)
+
+
+def test_a_purgecss_failure_names_the_stylesheet_and_the_error(tmp_path: Path) -> None:
+    hook = load_hook("notebooks")
+    css = tmp_path / "broken.css"
+    css.write_text(".a{color:red", encoding="utf8")
+    page = tmp_path / "page.html"
+    page.write_text('<p class="a">x</p>', encoding="utf8")
+    with pytest.raises(PluginError, match=r"(?s)PurgeCSS failed on .*broken\.css.*Unclosed block"):
+        hook.purge_stylesheet(css, [page])
 
 
 def test_the_template_head_loses_its_stylesheets_and_unused_scripts(tmp_path: Path) -> None:
@@ -187,8 +203,8 @@ def test_notebook_pages_share_one_stylesheet_of_the_rules_they_use(site: Path) -
     stylesheet = site / "assets" / "notebook.css"
     css = stylesheet.read_text(encoding="utf8")
     # nbconvert inlines JupyterLab's whole theme, about 590 KB; the notebooks use a fraction.
-    assert 50_000 < len(css) < 250_000, len(css)
-    for selector in (".jp-OutputArea-output", ".jp-InputArea", ".jupyter-wrapper"):
+    assert 5_000 < len(css) < 60_000, len(css)
+    for selector in (".jp-OutputArea-output", ".jp-InputArea", ".jupyter-wrapper", "--jp-"):
         assert selector in css, selector
     for path in NOTEBOOKS:
         page = (site / "notebooks" / path.stem / "index.html").read_text(encoding="utf8")
