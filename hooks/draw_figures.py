@@ -24,7 +24,9 @@ from snippet_deps import snippet_modules, write_atomically
 
 from snippets.figures import FIGURES, figure_style
 
-KEYED = snippet_modules(Path(__file__).read_text(encoding="utf8"), in_functions=False)
+KEYED = snippet_modules(
+    Path(__file__).read_text(encoding="utf8"), in_functions=False, called=frozenset({"figures"})
+)
 
 
 class UnkeyedImportError(Exception):

@@ -75,7 +75,8 @@ def sources_digest() -> str:
     imports another) and matplotlib's version."""
     program = DRAW.read_text(encoding="utf8")
     head = f"matplotlib={version('matplotlib')}\0{program}".encode()
-    return sources_key(head, snippet_modules(program, in_functions=False))
+    figures = frozenset({"figures"})  # every figure function runs: its imports count
+    return sources_key(head, snippet_modules(program, in_functions=False, called=figures))
 
 
 def cached_path(name: str, digest: str) -> Path:

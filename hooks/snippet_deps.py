@@ -9,7 +9,8 @@ unchanged; editing a module it does not import leaves it valid.
 Imports are read from the syntax tree, so an import that only type checkers see
 (``if TYPE_CHECKING:``) is not a dependency. One inside a function is, unless the caller
 asks for the modules that an import runs (``in_functions=False``) and checks what a call
-imports itself, as hooks/draw_figures.py does.
+imports itself, as hooks/draw_figures.py does (there the figures' own functions are called,
+so their imports count: ``called``).
 """
 
 from __future__ import annotations
@@ -63,18 +64,23 @@ def imported_names(source: str, in_functions: bool = True) -> set[str]:
     return names
 
 
-def snippet_modules(source: str, in_functions: bool = True) -> set[str]:
+def snippet_modules(
+    source: str, in_functions: bool = True, called: frozenset[str] = frozenset()
+) -> set[str]:
     """The ``snippets`` modules that ``source`` imports, directly or through other snippets
     (``__init__`` always: every import of the package runs it). With ``in_functions=False``,
-    only those that importing ``source`` runs; a function may import more when it is called."""
+    only those that importing ``source`` runs; a function may import more when it is called,
+    except in the modules named in ``called``, whose functions' imports count too (a caller
+    that runs those functions, as drawing every figure of ``figures`` does)."""
     found: set[str] = {"__init__"}
-    pending = [source]
+    pending = [(source, in_functions)]
     while pending:
-        for name in imported_names(pending.pop(), in_functions):
+        text, inside = pending.pop()
+        for name in imported_names(text, inside):
             path = SNIPPETS / f"{name}.py"
             if name not in found and path.is_file():
                 found.add(name)
-                pending.append(path.read_text(encoding="utf8"))
+                pending.append((path.read_text(encoding="utf8"), in_functions or name in called))
     return found
 
 

@@ -7,6 +7,8 @@ snippets, so a figure that drew the wrong curve (or a stale copy of a formula) f
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -341,3 +343,18 @@ def test_parabola_descent_panels_follow_gradient_descent(drawn: dict[str, Figure
         distance[lr] = abs(w[-1] - 3)
     assert distance[0.5] < distance[0.1] < 3 < distance[1.1]
     assert axes[0].get_legend() is not None
+
+
+def test_a_figure_of_numpy_functions_loads_neither_torch_nor_sklearn() -> None:
+    """A notebook drawing the activations figure should not wait for PyTorch and scikit-learn
+    (about 4 s on a laptop): each figure imports only the modules it draws from."""
+    program = (
+        "import sys\n"
+        "from snippets.figures import activations_figure, losses_figure\n"
+        "activations_figure(); losses_figure()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'sklearn'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "[]", done.stdout

@@ -66,6 +66,18 @@ def test_imports_inside_functions_count_unless_asked_for_what_an_import_runs(
     assert deps.imported_names(method, in_functions=False) == {"losses"}  # a class body runs
 
 
+def test_the_functions_of_a_called_module_count_with_what_their_imports_run(
+    deps: ModuleType,
+) -> None:
+    """Each figure of figures.py imports what it draws from in its body; drawing them all
+    runs those imports, not the ones inside the functions of the modules they import."""
+    source = "from snippets.figures import FIGURES"
+    assert deps.snippet_modules(source, in_functions=False) == {"__init__", "figures"}
+    drawn = deps.snippet_modules(source, in_functions=False, called=frozenset({"figures"}))
+    assert {"activations", "dl_vs_ml", "tiny_network", "workflow", "backprop"} <= drawn
+    assert "deploy" not in drawn  # imported inside workflow.run_workflow, which no figure calls
+
+
 def test_sources_key_changes_with_the_head_and_with_each_module(
     deps: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
