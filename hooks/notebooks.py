@@ -39,6 +39,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -199,10 +200,13 @@ nbconvert_html.IPythonRenderer = ArithmatexRenderer  # type: ignore[attr-defined
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Key mkdocs-jupyter's cache of rendered pages on this file too: that cache keys only on
     the executed notebook and the plugin's options, and would serve a page rendered before a
-    change of ``ArithmatexRenderer``."""
+    change of ``ArithmatexRenderer``. The folders of earlier versions of this file go."""
     digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    plugin = config.plugins["mkdocs-jupyter"]
-    plugin.config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / digest)
+    renders = ROOT / ".cache" / "mkdocs-jupyter"
+    for stale in renders.glob("*"):
+        if stale.name != digest:
+            shutil.rmtree(stale, ignore_errors=True)
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(renders / digest)
     return config
 
 

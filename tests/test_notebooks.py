@@ -12,6 +12,7 @@ import base64
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import nbformat
@@ -177,6 +178,25 @@ def test_a_purgecss_failure_names_the_stylesheet_and_the_error(tmp_path: Path) -
     page.write_text('<p class="a">x</p>', encoding="utf8")
     with pytest.raises(PluginError, match=r"(?s)PurgeCSS failed on .*broken\.css.*Unclosed block"):
         hook.purge_stylesheet(css, [page])
+
+
+def test_rendered_pages_are_cached_per_version_of_the_hook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hook = load_hook("notebooks")
+    monkeypatch.setattr(hook, "ROOT", tmp_path)
+    renders = tmp_path / ".cache" / "mkdocs-jupyter"
+    (renders / "0123456789ab").mkdir(parents=True)  # rendered by an earlier version
+    plugin = SimpleNamespace(config={"cache_dir": "unset"})
+    hook.on_config(SimpleNamespace(plugins={"mkdocs-jupyter": plugin}))
+    folder = Path(plugin.config["cache_dir"])
+    assert folder.parent == renders
+    assert re.fullmatch(r"[0-9a-f]{12}", folder.name)
+    assert folder.name != "0123456789ab"
+    assert not (renders / "0123456789ab").exists()
+    folder.mkdir()  # this version's renders survive the next build
+    hook.on_config(SimpleNamespace(plugins={"mkdocs-jupyter": plugin}))
+    assert folder.is_dir()
 
 
 def test_the_template_head_loses_its_stylesheets_and_unused_scripts(tmp_path: Path) -> None:
