@@ -182,10 +182,12 @@ def test_a_malformed_glossary_line_is_an_error_naming_it(tmp_path: Path) -> None
         hook.read_glossary(glossary)
 
 
-def test_display_formulas_can_be_focused_to_scroll_them(site: Path) -> None:
+def test_display_formulas_can_be_focused_to_scroll_them(
+    built_pages: dict[str, BeautifulSoup],
+) -> None:
     """A formula wider than a phone scrolls sideways; the keyboard must reach it (axe's
     scrollable-region-focusable). Inline formulas wrap with the text and need no focus."""
-    soup = BeautifulSoup((site / "backpropagation" / "index.html").read_text(), "html.parser")
+    soup = built_pages["backpropagation/index.html"]
     display = soup.select("div.arithmatex")
     inline = soup.select("span.arithmatex")
     assert len(display) >= 5
@@ -194,11 +196,12 @@ def test_display_formulas_can_be_focused_to_scroll_them(site: Path) -> None:
     assert not any(span.has_attr("tabindex") for span in inline)
 
 
-def test_code_blocks_can_be_focused_before_material_sets_them_up(site: Path) -> None:
+def test_code_blocks_can_be_focused_before_material_sets_them_up(
+    built_pages: dict[str, BeautifulSoup],
+) -> None:
     """Material sets a code block up as it comes into view (``content.lazy``): until then
     the build's ``tabindex`` (hooks/code_focus.py) keeps a wide block reachable by keyboard."""
     for page in ("activations", "reference", "workflow"):
-        soup = BeautifulSoup((site / page / "index.html").read_text(), "html.parser")
-        blocks = soup.select("pre > code")
+        blocks = built_pages[f"{page}/index.html"].select("pre > code")
         assert len(blocks) >= 5, page
         assert [b for b in blocks if b.get("tabindex") != "0"] == [], page
