@@ -4,9 +4,10 @@ NAME=PATH ...`` writes each figure's SVG to PATH; ``--list`` prints the names.
 Not a hook itself: hooks/figures.py runs it as a child process, so that the MkDocs process
 never imports ``snippets`` (a module imported there would stay stale on a ``mkdocs serve``
 rebuild). Its source is part of every figure's cache key: changing how a figure is saved
-redraws it. So are the ``snippets`` modules that its imports run (:data:`KEYED`); a figure
-that imports another one while it is drawn (inside a function) is an error, since an edit of
-that module would not redraw it.
+redraws it. So are the ``snippets`` modules that drawing runs (:data:`KEYED`: what its imports
+run, and what each figure imports in its own body); a figure that imports any other one while
+it is drawn (inside a function it calls elsewhere) is an error, since an edit of that module
+would not redraw it.
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from matplotlib.figure import Figure
-from snippet_deps import snippet_modules, write_atomically
+from snippet_deps import drawn_modules, write_atomically
 
 from snippets.figures import FIGURES, figure_style
 
-KEYED = snippet_modules(
-    Path(__file__).read_text(encoding="utf8"), in_functions=False, called=frozenset({"figures"})
-)
+KEYED = drawn_modules(Path(__file__).read_text(encoding="utf8"))
 
 
 class UnkeyedImportError(Exception):

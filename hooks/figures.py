@@ -38,7 +38,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from snippet_deps import snippet_modules, sources_key
+from snippet_deps import drawn_modules, sources_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAW = Path(__file__).resolve().parent / "draw_figures.py"
@@ -71,12 +71,11 @@ def figure_names(source: str) -> list[str]:
 
 def sources_digest() -> str:
     """A hash of what every figure is drawn from: the drawing program, the ``snippets``
-    modules that its imports run (directly or not; hooks/draw_figures.py fails if drawing
+    modules that drawing runs (``drawn_modules``; hooks/draw_figures.py fails if drawing
     imports another) and matplotlib's version."""
     program = DRAW.read_text(encoding="utf8")
     head = f"matplotlib={version('matplotlib')}\0{program}".encode()
-    figures = frozenset({"figures"})  # every figure function runs: its imports count
-    return sources_key(head, snippet_modules(program, in_functions=False, called=figures))
+    return sources_key(head, drawn_modules(program))
 
 
 def cached_path(name: str, digest: str) -> Path:

@@ -84,6 +84,14 @@ def snippet_modules(
     return found
 
 
+def drawn_modules(program: str) -> set[str]:
+    """The ``snippets`` modules that drawing every figure runs, for ``program`` (the source of
+    hooks/draw_figures.py): what its imports run, and what each figure of ``figures`` imports
+    in its body. The figures hook keys the figures on these, and the drawing program checks
+    that a figure imports nothing else."""
+    return snippet_modules(program, in_functions=False, called=frozenset({"figures"}))
+
+
 def sources_key(head: bytes, modules: Iterable[str]) -> str:
     """A short hash of ``head`` and of the source of each ``snippets`` module in ``modules``."""
     digest = hashlib.sha256(head)

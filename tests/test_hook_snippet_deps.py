@@ -76,6 +76,7 @@ def test_the_functions_of_a_called_module_count_with_what_their_imports_run(
     drawn = deps.snippet_modules(source, in_functions=False, called=frozenset({"figures"}))
     assert {"activations", "dl_vs_ml", "tiny_network", "workflow", "backprop"} <= drawn
     assert "deploy" not in drawn  # imported inside workflow.run_workflow, which no figure calls
+    assert deps.drawn_modules(source) == drawn  # what the figures hook and drawing program use
 
 
 def test_sources_key_changes_with_the_head_and_with_each_module(
