@@ -364,8 +364,7 @@ def purge_stylesheet(css: Path, pages: list[Path]) -> None:
 def on_post_build(config: MkDocsConfig) -> None:
     """Write the notebook pages' stylesheet: the rules of nbconvert's that apply on one."""
     if _styles:
-        site = Path(config.site_dir)
-        target = site / STYLESHEET
+        target = Path(config.site_dir) / STYLESHEET
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("".join(_styles), encoding="utf8")
         purge_stylesheet(target, _pages)
