@@ -13,6 +13,7 @@ import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +185,47 @@ def test_a_pages_pattern_matching_nothing_is_an_error_before_any_audit(
         lighthouse.main()
     assert stopped.value.code == 2
     assert "--pages 'typo' matches no page" in capsys.readouterr().err
+
+
+def test_the_cpu_slowdown_is_the_calculators_at_its_anchor_points() -> None:
+    # Lighthouse's throttling calculator: 150 -> 1x, 800 -> 2x, 1300 -> 3x, 1533 -> 4x, 2000 -> 6x
+    anchors = {150: 1.0, 800: 2.0, 1300: 3.0, 1533: 4.0, 2000: 6.0}
+    assert {i: round(lighthouse.cpu_slowdown(i), 2) for i in anchors} == anchors
+    assert lighthouse.cpu_slowdown(20) == 1.0  # a host slower than the phone: no slowdown
+
+
+def test_the_cpu_slowdown_rises_with_the_host_and_has_no_jump() -> None:
+    values = [lighthouse.cpu_slowdown(i) for i in range(0, 2500)]
+    assert all(b >= a for a, b in pairwise(values))
+    assert max(b - a for a, b in pairwise(values)) < 0.01
+
+
+def test_a_phone_audit_takes_the_slowdown_and_a_desktop_audit_keeps_its_preset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    commands: list[list[str]] = []
+
+    def run(command: list[str], **kwargs: Any) -> Any:
+        commands.append(command)
+        return type("Done", (), {"stdout": '{"categories": {}}'})()
+
+    monkeypatch.setattr(lighthouse.subprocess, "run", run)
+    lighthouse.audit(Path("lh"), "http://x/", "mobile", 2.137)
+    lighthouse.audit(Path("lh"), "http://x/", "mobile")
+    lighthouse.audit(Path("lh"), "http://x/", "desktop", 2.137)
+    flags = [[arg for arg in c if "throttling" in arg or "preset" in arg] for c in commands]
+    assert flags == [["--throttling.cpuSlowdownMultiplier=2.14"], [], ["--preset=desktop"]]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("fast", "must be 'auto' or a number, got 'fast'"), ("0.5", "must be at least 1, got 0.5")],
+)
+def test_a_cpu_slowdown_that_is_no_multiplier_is_an_error_naming_the_flag(
+    value: str, message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["lighthouse.py", "site", "--cpu-slowdown", value])
+    with pytest.raises(SystemExit) as stopped:
+        lighthouse.main()
+    assert stopped.value.code == 2
+    assert f"--cpu-slowdown {message}" in capsys.readouterr().err

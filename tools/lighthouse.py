@@ -1,7 +1,7 @@
 """Lighthouse scores of every page of the built site, phone and desktop, beside the theme's floor.
 
 Usage: .venv/bin/python tools/lighthouse.py [SITE_DIR] [--runs N] [--floor-runs N]
-       [--pages PATTERN ...]
+       [--pages PATTERN ...] [--cpu-slowdown auto|X]
 
 Without SITE_DIR the site is built first (``mkdocs build --strict`` into a temporary folder).
 The site is served on 127.0.0.1 with gzip, as GitHub Pages serves it, and Lighthouse 13 (from
@@ -17,6 +17,15 @@ one sentence (made in memory, served at /__theme_floor__.html; the site on disk 
 It keeps everything the theme brings (header, navigation, search, its stylesheets and
 JavaScript), so the gap between it and a page is what the page's own content costs, measured in
 the same run, on the same machine, under the same load.
+
+**CPU calibration.** Lighthouse slows the CPU 4x for a phone, which turns a high-end desktop
+(its ``benchmarkIndex`` 1500-2000) into a mid-tier phone; on a slower host the same 4x emulates
+a slower phone than intended, and Lighthouse warns so in its report ("The tested device appears
+to have a slower CPU than Lighthouse expects"). By default (``--cpu-slowdown auto``) one audit of
+the floor reads the host's ``benchmarkIndex`` first, and the phone audits use the multiplier
+that Lighthouse's documentation points to for it (``cpu_slowdown``: 2x at 800, 3x at 1300, 4x
+at about 1530). ``--cpu-slowdown 4`` gives Lighthouse's default. The desktop audits keep
+Lighthouse's desktop preset (no CPU slowdown).
 
 This is a benchmark, not a test: it prints figures. Lighthouse simulates a slow phone from
 the timings it observes, so a busy machine gives lower Performance scores than an idle one,
@@ -179,7 +188,26 @@ def matching(pages: list[str], patterns: list[str] | None) -> list[str]:
     return [page for page in pages if any(fnmatch(page.rstrip("/"), p) for p in patterns)]
 
 
-def audit(lighthouse: Path, url: str, form_factor: str) -> dict[str, Any]:
+def cpu_slowdown(benchmark_index: float) -> float:
+    """The phone audits' CPU multiplier for a host of this ``benchmarkIndex``: the formula of
+    the calculator that Lighthouse's docs/throttling.md links to
+    (lighthouse-cpu-throttling-calculator.vercel.app), linear between 150 (1x), 800 (2x),
+    1300 (3x) and 1533 (4x), and 1x at the least.
+
+    >>> [round(cpu_slowdown(i), 2) for i in (100, 800, 870, 1300, 1533, 2000)]
+    [1.0, 2.0, 2.14, 3.0, 4.0, 6.0]
+    """
+    if benchmark_index >= 1300:
+        return 3 + (benchmark_index - 1300) / 233
+    if benchmark_index >= 800:
+        return 2 + (benchmark_index - 800) / 500
+    return max(1.0, 1 + (benchmark_index - 150) / 650)
+
+
+def audit(
+    lighthouse: Path, url: str, form_factor: str, slowdown: float | None = None
+) -> dict[str, Any]:
+    """One Lighthouse run; ``slowdown`` sets a phone run's CPU multiplier (None: Lighthouse's)."""
     command = [
         str(lighthouse),
         url,
@@ -191,6 +219,8 @@ def audit(lighthouse: Path, url: str, form_factor: str) -> dict[str, Any]:
     ]
     if form_factor == "desktop":
         command.append("--preset=desktop")
+    elif slowdown is not None:
+        command.append(f"--throttling.cpuSlowdownMultiplier={slowdown:.2f}")
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     report: dict[str, Any] = json.loads(done.stdout)
@@ -278,7 +308,21 @@ def main() -> None:
     parser.add_argument(
         "--pages", nargs="+", metavar="PATTERN", help="only the pages matching these patterns"
     )
+    parser.add_argument(
+        "--cpu-slowdown",
+        default="auto",
+        metavar="auto|X",
+        help="the phone audits' CPU multiplier: auto (calibrated to this machine, the default) "
+        "or a number (4 is Lighthouse's default)",
+    )
     args = parser.parse_args()
+    if args.cpu_slowdown != "auto":
+        try:
+            args.cpu_slowdown = float(args.cpu_slowdown)
+        except ValueError:
+            parser.error(f"--cpu-slowdown must be 'auto' or a number, got {args.cpu_slowdown!r}")
+        if not args.cpu_slowdown >= 1:
+            parser.error(f"--cpu-slowdown must be at least 1, got {args.cpu_slowdown}")
     for flag in ("runs", "floor_runs"):
         if getattr(args, flag) < 1:
             parser.error(
@@ -296,8 +340,13 @@ def main() -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
 
+        slowdown, index = args.cpu_slowdown, None
+        if slowdown == "auto":
+            index = audit(lighthouse, base + FLOOR_PATH, "mobile")["environment"]["benchmarkIndex"]
+            slowdown = cpu_slowdown(index)
+
         def audits(path: str, runs: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-            mobile = [audit(lighthouse, base + path, "mobile") for _ in range(runs)]
+            mobile = [audit(lighthouse, base + path, "mobile", slowdown) for _ in range(runs)]
             desktop = [audit(lighthouse, base + path, "desktop") for _ in range(runs)]
             print(f"audited {path or '/'}: mobile {[score(r) for r in mobile]}", file=sys.stderr)
             return mobile, desktop
@@ -314,6 +363,8 @@ def main() -> None:
         f"Load average (1 min) before and after: {load_before:.1f} / {os.getloadavg()[0]:.1f}"
         f" on {cores} cores; the floor's mobile scores: {sorted(score(r) for r in floor[0])}"
     )
+    calibration = f"benchmarkIndex {index:.0f}, calibrated" if index is not None else "as given"
+    print(f"Phone CPU slowdown: {slowdown:.2f}x ({calibration}; Lighthouse's default is 4x)")
     print(HEADER)
     print(row("floor (the theme alone)", *floor, floor_mobile))
     for page, (mobile, desktop) in results.items():
