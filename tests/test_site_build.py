@@ -205,3 +205,18 @@ def test_code_blocks_can_be_focused_before_material_sets_them_up(
         blocks = built_pages[f"{page}/index.html"].select("pre > code")
         assert len(blocks) >= 5, page
         assert [b for b in blocks if b.get("tabindex") != "0"] == [], page
+
+
+def test_tables_and_notebook_cells_can_be_focused_from_the_build(
+    built_pages: dict[str, BeautifulSoup],
+) -> None:
+    """Material makes no Markdown table or notebook cell focusable when it scrolls sideways,
+    and no script of the site measures them: the build's ``tabindex`` does it for each."""
+    tables = built_pages["workflow/index.html"].select("article table:not([class])")
+    cells = built_pages["notebooks/workflow/index.html"].select("div.highlight-ipynb")
+    assert len(tables) >= 2
+    assert len(cells) >= 3
+    assert [t for t in tables + cells if t.get("tabindex") != "0"] == []
+    scripts = [str(s["src"]) for s in built_pages["workflow/index.html"].select("script[src]")]
+    assert scripts
+    assert all(src.startswith("../assets/javascripts/") for src in scripts), scripts
