@@ -221,22 +221,26 @@ UNUSED_SCRIPTS = re.compile(
     re.S,
 )
 TEMPLATE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+# After the notebook, mkdocs-jupyter appends nbconvert's Pygments stylesheets written as the
+# repr of a Python list (<style>['pre { ... }\n...', ...]</style>): CSS that matches nothing.
+LIST_REPR_STYLE = re.compile(r"\s*<style>\s*\['.*?'\]\s*</style>\s*$", re.S)
 STYLESHEET = "assets/notebook.css"
 _styles: dict[str, None] = {}  # the stylesheets nbconvert inlines, in order, each once
 _pages: list[Path] = []  # the notebook pages written to the site
 
 
 def template_head(html_text: str, file: File) -> str:
-    """``html_text`` without the unused scripts above the notebook, and with the stylesheets
-    there (not those of an output) replaced by one link to ``STYLESHEET``; they go to
-    ``_styles``, the copy buttons' scripts stay."""
+    """``html_text`` without the unused scripts above the notebook nor mkdocs-jupyter's
+    ``LIST_REPR_STYLE`` below it, and with the stylesheets above it (not those of an output)
+    replaced by one link to ``STYLESHEET``; they go to ``_styles``, the copy buttons' scripts
+    stay."""
     head, wrapper, notebook = html_text.partition(WRAPPER)
     if not wrapper:
         raise PluginError(f"notebook {file.src_uri}: no {WRAPPER} in nbconvert's HTML")
     _styles.update(dict.fromkeys(TEMPLATE_STYLE.findall(head)))
     head = TEMPLATE_STYLE.sub("", UNUSED_SCRIPTS.sub("", head))
     link = f'<link rel="stylesheet" href="{get_relative_url(STYLESHEET, file.url)}">\n'
-    return link + head + wrapper + notebook
+    return link + head + wrapper + LIST_REPR_STYLE.sub("\n", notebook)
 
 
 def notebook_links(file: File) -> str:
