@@ -21,9 +21,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-# Pygments' block, as pymdownx.highlight writes it (<pre><span></span><code>), a Markdown
-# table (no class: mkdocstrings' and Pygments' own tables sit inside scrolling blocks already)
-# and nbconvert's code cell.
+# Pygments' block, as pymdownx.highlight writes it (<pre><span></span><code>), a table without
+# attributes (Markdown's, and mkdocstrings' parameter tables on the reference page; Pygments'
+# class="highlighttable" holds a code block, which is matched already) and nbconvert's code
+# cell.
 SCROLLERS = re.compile(
     r"(<pre\b[^>]*>(?:<span></span>)?<code|<table|<div class=\"highlight-ipynb[^\"]*\")>"
 )
