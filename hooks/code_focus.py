@@ -22,7 +22,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 # Pygments' block, as pymdownx.highlight writes it (<pre><span></span><code>), a table without
-# attributes (Markdown's, and mkdocstrings' parameter tables on the reference page; Pygments'
+# attributes (Markdown's, and mkdocstrings' parameter tables on the reference pages; Pygments'
 # class="highlighttable" holds a code block, which is matched already) and nbconvert's code
 # cell.
 SCROLLERS = re.compile(

@@ -1,9 +1,8 @@
 """Runnable, tested examples for the Deep Learning Day 1 course.
 
-One idea per module: ``neuron``, ``activations``, ``losses``, ``backprop``,
-``optimizers``, ``gradient_descent``, ``parameters``, ``tiny_network``,
-``workflow``, ``dl_vs_ml``, ``figures`` and ``device`` (device choice and seeding).
-Pages of the site include named sections of these files, and the tests import them.
+One idea per module, whose docstring opens with that idea in one line. Pages of the site include
+named sections of these files, ``tests/test_<module>.py`` tests each one, and
+``python -m snippets`` runs the examples from the command line.
 """
 
 __version__ = "0.1.0"

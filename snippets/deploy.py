@@ -1,5 +1,6 @@
-"""Step 9 of the workflow, and serving: save a trained `Pipeline`, reload it in any process,
-and predict from Python or from a CSV file.
+"""Step 9 of the workflow, and serving: save a trained `Pipeline`, reload it, and predict.
+
+The saved model reloads in any process and predicts from Python or from a CSV file.
 
 ``deploy`` writes a checkpoint that ``torch.load(..., weights_only=True)`` reads without
 running pickled code, a ``torch.export`` program that needs only PyTorch, and a sample CSV;

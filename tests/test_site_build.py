@@ -22,10 +22,12 @@ def test_build_is_strict_and_warning_free(site_build: Build) -> None:
 
 
 def test_every_nav_page_is_built(site: Path) -> None:
-    nav_sources = re.findall(r":\s*([\w-]+)\.md\s*$", (ROOT / "mkdocs.yml").read_text(), re.M)
-    assert len(nav_sources) >= 15
+    nav = (ROOT / "mkdocs.yml").read_text()
+    nav_sources = re.findall(r"^\s*- (?:[^:\n]+: )?([\w/-]+)\.md\s*$", nav, re.M)
+    assert len(nav_sources) >= 30
     for name in nav_sources:
-        page = site / ("index.html" if name == "index" else f"{name}/index.html")
+        folder = name.removesuffix("index") if name.endswith("index") else f"{name}/"
+        page = site / folder / "index.html"
         assert page.is_file(), f"{name}.md is in the nav but {page} was not built"
 
 
@@ -149,9 +151,10 @@ def test_the_template_patches_still_apply(built_pages: dict[str, BeautifulSoup])
 def test_reference_source_listings_are_shown_but_not_searched(
     site: Path, built_pages: dict[str, BeautifulSoup]
 ) -> None:
-    """templates/ keeps each function's and class's source listing on the reference page but
+    """templates/ keeps each function's and class's source listing on the reference pages but
     marks it data-search-exclude, so the search index holds the docstrings and not the code."""
-    listings = built_pages["reference/index.html"].select("details.mkdocstrings-source")
+    pages = [page for name, page in built_pages.items() if name.startswith("reference/")]
+    listings = [d for page in pages for d in page.select("details.mkdocstrings-source")]
     assert len(listings) > 50
     unmarked = [d.get_text()[:80] for d in listings if not d.has_attr("data-search-exclude")]
     assert unmarked == []
@@ -159,6 +162,22 @@ def test_reference_source_listings_are_shown_but_not_searched(
     reference = [doc for doc in index["docs"] if doc["location"].startswith("reference/")]
     assert any("sigmoid" in doc["text"].lower() for doc in reference)  # the docstrings are in
     assert [doc["location"] for doc in reference if "Source code in" in doc["text"]] == []
+
+
+def test_every_module_has_its_reference_page(built_pages: dict[str, BeautifulSoup]) -> None:
+    """One page per public module of snippets/, in the nav, headed by the module, and the
+    reference's index lists every module, linked to its page."""
+    modules = sorted(p.stem for p in (ROOT / "snippets").glob("[!_]*.py"))
+    assert len(modules) >= 10
+    nav = (ROOT / "mkdocs.yml").read_text()
+    index = built_pages["reference/index.html"]
+    links = {a["href"] for a in index.select("article a[href]")}
+    for module in modules:
+        assert f"- snippets.{module}: reference/{module}.md" in nav, module
+        page = built_pages[f"reference/{module}/index.html"]
+        assert [h.get("id") for h in page.select("article h1")] == [f"snippets.{module}"], module
+        assert f"{module}/#snippets.{module}" in links, module
+    assert not any("__main__" in link or "_validate" in link for link in links)
 
 
 def test_glossary_terms_are_tooltips_on_the_pages(site: Path) -> None:
@@ -201,7 +220,7 @@ def test_code_blocks_can_be_focused_before_material_sets_them_up(
 ) -> None:
     """Material sets a code block up as it comes into view (``content.lazy``): until then
     the build's ``tabindex`` (hooks/code_focus.py) keeps a wide block reachable by keyboard."""
-    for page in ("activations", "reference", "workflow"):
+    for page in ("activations", "reference/workflow", "workflow"):
         blocks = built_pages[f"{page}/index.html"].select("pre > code")
         assert len(blocks) >= 5, page
         assert [b for b in blocks if b.get("tabindex") != "0"] == [], page
