@@ -765,6 +765,36 @@ def chapter_pages() -> set[str]:
     return set(pages(mkdocs_nav()))
 
 
+# Headings whose permalink (the hidden pilcrow) starts a line of its own: an empty line.
+LONE_PERMALINKS_JS = """
+() => [...document.querySelectorAll("article :is(h1, h2, h3, h4) > .headerlink")].filter((a) => {
+  const text = document.createRange();
+  text.setStart(a.parentElement, 0);
+  text.setEndBefore(a);
+  const lines = [...text.getClientRects()].filter((r) => r.width > 0);
+  return lines.length && a.getBoundingClientRect().top >= lines[lines.length - 1].bottom - 2;
+}).map((a) => a.parentElement.textContent.trim())
+"""
+
+
+@pytest.mark.parametrize("path", ["", "tensors/", "optimizers/", "questions/"])
+def test_no_heading_ends_in_an_empty_line_on_a_touch_screen(
+    browser: Any, base_url: str, path: str
+) -> None:
+    """On a phone, where these titles' last words just fit, the invisible permalink must not
+    wrap onto a line of its own under them (docs/stylesheets/extra.css)."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"], has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + path)
+    assert page.evaluate("matchMedia('(hover: none)').matches")
+    lone = page.evaluate(LONE_PERMALINKS_JS)
+    headings = page.locator("article :is(h1, h2, h3, h4) > .headerlink").count()
+    page.close()
+    context.close()
+    assert headings >= 3, path
+    assert lone == [], path
+
+
 def test_the_chapters_are_read_from_the_nav() -> None:
     chapters = chapter_pages()
     assert {"neuron/", "backpropagation/", "questions/"} <= chapters
