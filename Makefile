@@ -43,12 +43,14 @@ build: install
 # Two workers; each test module stays on one worker, so the browser module opens one browser and
 # visits each page once. (Not --dist loadgroup: with pytest 9 and xdist 3.8 its groups are
 # silently ignored, which split the browser module over both workers.) The workers share one
-# site build, made by whichever asks first (tests/conftest.py).
+# site build, made by whichever asks first (tests/conftest.py). Files go out in collection order,
+# the longest (the browser module) first, not xdist's default of the most tests first
+# (--no-loadscope-reorder): started last, the browser module ran alone at the end.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(BIN)/ruff check .

@@ -39,6 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser module first. It is the suite's longest file (it visits every page), and
+    under ``-n 2 --dist loadfile --no-loadscope-reorder`` (the Makefile) files are handed out
+    in this order: started last, it ran alone on one worker at the end while the other idled."""
+    items.sort(key=lambda item: item.path.name != "test_site_browser.py")
+
+
 @pytest.fixture(autouse=True)
 def one_thread() -> Iterator[None]:
     """Every test runs torch on one thread (tiny models run fastest so on a shared 2-core
