@@ -70,6 +70,31 @@ def mkdocs_nav() -> list[Any]:
     return nav
 
 
+@dataclass(frozen=True)
+class NavPage:
+    """A page of the nav: its file (relative to docs/), its title (None for a bare entry, such
+    as a section's index page) and the titles of the sections it sits in, outermost first."""
+
+    file: str
+    title: str | None
+    sections: tuple[str, ...]
+
+
+def nav_pages(entries: list[Any] | None = None, sections: tuple[str, ...] = ()) -> list[NavPage]:
+    """Every page of the nav of mkdocs.yml, in nav order."""
+    found: list[NavPage] = []
+    for entry in mkdocs_nav() if entries is None else entries:
+        if isinstance(entry, str):  # a bare file: a section's index page
+            found.append(NavPage(entry, None, sections))
+            continue
+        for title, target in entry.items():
+            if isinstance(target, list):
+                found += nav_pages(target, (*sections, title))
+            else:
+                found.append(NavPage(target, title, sections))
+    return found
+
+
 def load_module(path: Path, name: str) -> ModuleType:
     """The file ``path`` as the module ``name``, loaded as MkDocs loads a hook: registered in
     ``sys.modules`` (dataclasses look their module up by name) and with the file's folder on

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 from urllib.request import urlopen
 
 import pytest
-from conftest import DOCS, ROOT, load_tool, mkdocs_nav
+from conftest import DOCS, ROOT, load_tool, nav_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -752,17 +752,11 @@ def search_results(browser: Any, base_url: str, query: str) -> list[str]:
 
 def chapter_pages() -> set[str]:
     """The site paths of the chapters: every page of the nav outside Notebooks and Reference."""
-
-    def pages(entries: list[Any]) -> Iterator[str]:
-        for entry in entries:
-            for title, target in entry.items():
-                if isinstance(target, list):
-                    if title not in {"Notebooks", "Reference"}:
-                        yield from pages(target)
-                elif target != "index.md":
-                    yield target.removesuffix(".md") + "/"
-
-    return set(pages(mkdocs_nav()))
+    return {
+        page.file.removesuffix(".md") + "/"
+        for page in nav_pages()
+        if page.file != "index.md" and not {"Notebooks", "Reference"} & set(page.sections)
+    }
 
 
 # Headings whose permalink (the hidden pilcrow) starts a line of its own: an empty line.

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import DOCS, load_hook, mkdocs_nav
+from conftest import DOCS, load_hook, nav_pages
 
 LINK = re.compile(r"\]\((?:\.\./)*([\w-]+)\.md(?:#[\w-]*)?\)")
 NOT_CHAPTERS = load_hook("reading_time").NOT_CHAPTERS
@@ -23,19 +23,11 @@ NOT_CHAPTERS = load_hook("reading_time").NOT_CHAPTERS
 
 def learning_path() -> list[str]:
     """The chapters in nav order, as file names without ``.md``."""
-    found: list[str] = []
-
-    def walk(entries: list[Any], in_section: bool) -> None:
-        for entry in entries:
-            for title, target in entry.items():
-                if isinstance(target, list):
-                    if title not in NOT_CHAPTERS:
-                        walk(target, True)
-                elif in_section:
-                    found.append(target.removesuffix(".md"))
-
-    walk(mkdocs_nav(), False)
-    return found
+    return [
+        page.file.removesuffix(".md")
+        for page in nav_pages()
+        if page.sections and not NOT_CHAPTERS & set(page.sections)
+    ]
 
 
 def front_matter(chapter: str) -> dict[str, Any]:
