@@ -18,7 +18,7 @@ from typing import Any
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DOCS, ROOT, load_hook
+from conftest import DOCS, load_hook, nav_pages
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from nbconvert import HTMLExporter
@@ -27,7 +27,7 @@ NOTEBOOKS = sorted(path for path in (DOCS / "notebooks").glob("*.py") if path.na
 
 
 def test_every_notebook_is_in_the_nav() -> None:
-    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf8")
+    nav = {page.file for page in nav_pages()}
     assert len(NOTEBOOKS) >= 7
     for path in NOTEBOOKS:
         assert f"notebooks/{path.name}" in nav, f"{path.name} is missing from the nav"
