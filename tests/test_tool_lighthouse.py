@@ -124,7 +124,9 @@ def test_pages_filter_keeps_the_matching_pages_and_rejects_a_pattern_matching_no
         lighthouse.matching(pages, ["maths", "nope"])
 
 
-def fake_report(performance: int, accessibility: int = 100, tbt: float = 0.0) -> dict[str, Any]:
+def fake_report(
+    performance: int, accessibility: int = 100, tbt: float = 0.0, paint: float = 180.4
+) -> dict[str, Any]:
     """What Lighthouse's JSON holds of what the table reads."""
     failing = {"color-contrast": {"score": 0}} if accessibility < 100 else {}
     categories = {c: {"score": 1.0, "auditRefs": []} for c in lighthouse.CATEGORIES}
@@ -138,6 +140,7 @@ def fake_report(performance: int, accessibility: int = 100, tbt: float = 0.0) ->
         "audits": {
             "total-blocking-time": {"numericValue": tbt},
             "largest-contentful-paint": {"numericValue": 2345.6},
+            "metrics": {"details": {"items": [{"observedFirstContentfulPaint": paint}]}},
             "unweighted": {"score": 0},
             "color-contrast": {"score": 1},
             **failing,
@@ -146,12 +149,16 @@ def fake_report(performance: int, accessibility: int = 100, tbt: float = 0.0) ->
 
 
 def test_a_row_shows_medians_the_gap_to_the_floor_and_categories_below_100() -> None:
-    mobile = [fake_report(91, tbt=380), fake_report(88, tbt=500), fake_report(93, tbt=300)]
+    mobile = [
+        fake_report(91, tbt=380, paint=1230),
+        fake_report(88, tbt=500),
+        fake_report(93, tbt=300),
+    ]
     desktop = [fake_report(100, accessibility=96)]
     line = lighthouse.row("activations/", mobile, desktop, floor=99)
     cells = line.split()
-    # the median of three runs is the run scoring 91; its blocking time and paint are shown
-    assert cells[:7] == ["activations/", "91", "100", "-8", "380", "2346", "88-93"]
+    # the median of three runs is the run scoring 91; its blocking time and paints are shown
+    assert cells[:8] == ["activations/", "91", "100", "-8", "380", "2346", "1230", "88-93"]
     assert line.endswith("desktop a11y 96 (color-contrast)")
     assert len(line.split("  desktop")[0]) == len(lighthouse.HEADER.split("  other")[0])
 
@@ -159,7 +166,7 @@ def test_a_row_shows_medians_the_gap_to_the_floor_and_categories_below_100() -> 
 def test_a_page_at_every_target_has_no_notes_and_is_not_short() -> None:
     good = ([fake_report(97)], [fake_report(100)])
     line = lighthouse.row("/", *good, floor=100)
-    assert line.split() == ["/", "97", "100", "-3", "0", "2346", "1"]
+    assert line.split() == ["/", "97", "100", "-3", "0", "2346", "180", "1"]
     slow = ([fake_report(94)], [fake_report(100)])
     inaccessible = ([fake_report(99, accessibility=98)], [fake_report(100)])
     results = {"": good, "maths/": slow, "notebooks/demo/": inaccessible}

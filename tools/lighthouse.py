@@ -27,6 +27,14 @@ that Lighthouse's documentation points to for it (``cpu_slowdown``: 2x at 800, 3
 at about 1530). ``--cpu-slowdown 4`` gives Lighthouse's default. The desktop audits keep
 Lighthouse's desktop preset (no CPU slowdown).
 
+**The host's first paint.** The table's "paint ms" is when Chromium really painted first in
+the median phone run (Lighthouse's observed First Contentful Paint, before its simulation of a
+slow phone). On a small virtual machine the first paint sometimes comes a second or two after
+the page has loaded (``DOMContentLoaded``) whatever the page: the theme's floor measured 90-99
+on one idle machine, and a plain HTML page did not show it in six runs. Lighthouse's simulation then counts
+all the page's start-up work before that paint into the largest paint, about 3.1 s instead of
+1.6 s, which costs 7-9 points. A row whose paint is above 1000 ms met that; rerun it.
+
 This is a benchmark, not a test: it prints figures. Lighthouse simulates a slow phone from
 the timings it observes, so a busy machine gives lower Performance scores than an idle one,
 and two runs on the same machine can differ by 10 points or more. An audit runs N times and
@@ -257,16 +265,23 @@ def metric_ms(report: dict[str, Any], key: str) -> str:
     return f"{report['audits'][key]['numericValue']:.0f}"
 
 
+def observed_paint_ms(report: dict[str, Any]) -> str:
+    """When the host's Chromium painted first, unthrottled (see the module's docstring)."""
+    return (
+        f"{report['audits']['metrics']['details']['items'][0]['observedFirstContentfulPaint']:.0f}"
+    )
+
+
 HEADER = (
     f"{'page':34}{'mobile':>7}{'desktop':>8}{'vs floor':>9}{'TBT ms':>8}{'LCP ms':>8}"
-    f"{'runs':>6}  other categories below 100"
+    f"{'paint ms':>9}{'runs':>6}  other categories below 100"
 )
 
 
 def row(name: str, mobile: list[dict[str, Any]], desktop: list[dict[str, Any]], floor: int) -> str:
     """One line of the table: the median mobile and desktop Performance, the mobile score's gap
-    to the floor's, the median mobile run's blocking time and largest paint, the range of
-    mobile scores when there were several runs, and any other category below 100."""
+    to the floor's, the median mobile run's blocking time, largest paint and observed first
+    paint, the range of mobile scores when there were several runs, and any other category below 100."""
     phone, computer = median_report(mobile), median_report(desktop)
     scores = sorted(score(r) for r in mobile)
     spread = f"{scores[0]}-{scores[-1]}" if len(scores) > 1 else "1"
@@ -276,7 +291,7 @@ def row(name: str, mobile: list[dict[str, Any]], desktop: list[dict[str, Any]], 
     line = (
         f"{name:34}{score(phone):>7}{score(computer):>8}{score(phone) - floor:>+9}"
         f"{metric_ms(phone, 'total-blocking-time'):>8}"
-        f"{metric_ms(phone, 'largest-contentful-paint'):>8}{spread:>6}"
+        f"{metric_ms(phone, 'largest-contentful-paint'):>8}{observed_paint_ms(phone):>9}{spread:>6}"
     )
     return (line + "  " + "; ".join(notes)).rstrip()
 
