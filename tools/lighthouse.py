@@ -31,9 +31,10 @@ Lighthouse's desktop preset (no CPU slowdown).
 the median phone run (Lighthouse's observed First Contentful Paint, before its simulation of a
 slow phone). On a small virtual machine the first paint sometimes comes a second or two after
 the page has loaded (``DOMContentLoaded``) whatever the page: the theme's floor measured 90-99
-on one idle machine, and a plain HTML page did not show it in six runs. Lighthouse's simulation then counts
-all the page's start-up work before that paint into the largest paint, about 3.1 s instead of
-1.6 s, which costs 7-9 points. A row whose paint is above 1000 ms met that; rerun it.
+on one idle machine, and a plain HTML page did not show it in six runs. Lighthouse's
+simulation then counts all the page's start-up work before that paint into the largest paint,
+about 3.1 s instead of 1.6 s, which costs 7-9 points. A row whose paint is above 1000 ms met
+that; rerun it.
 
 This is a benchmark, not a test: it prints figures. Lighthouse simulates a slow phone from
 the timings it observes, so a busy machine gives lower Performance scores than an idle one,
@@ -281,7 +282,8 @@ HEADER = (
 def row(name: str, mobile: list[dict[str, Any]], desktop: list[dict[str, Any]], floor: int) -> str:
     """One line of the table: the median mobile and desktop Performance, the mobile score's gap
     to the floor's, the median mobile run's blocking time, largest paint and observed first
-    paint, the range of mobile scores when there were several runs, and any other category below 100."""
+    paint, the range of mobile scores when there were several runs, and any other category
+    below 100."""
     phone, computer = median_report(mobile), median_report(desktop)
     scores = sorted(score(r) for r in mobile)
     spread = f"{scores[0]}-{scores[-1]}" if len(scores) > 1 else "1"
