@@ -12,7 +12,8 @@ them all.
 Missing figures are drawn in a child process (``python hooks/draw_figures.py NAME=PATH ...``),
 started in ``on_files`` and joined in ``on_env``, just before MkDocs copies static files. A
 child process sees the current source on every ``mkdocs serve`` rebuild (a module imported
-into this process would stay stale), and it draws while the notebooks hook executes notebooks.
+into this process would stay stale), and it draws, at a lower priority than the build
+(hooks/snippet_deps.py's ``in_background``), while the notebooks hook executes notebooks.
 For the same reason this process reads the registry's names from the source, not by import.
 
 Each page's ``<img>`` of a figure gets the figure's ``width`` and ``height`` (``on_post_page``),
@@ -38,7 +39,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from snippet_deps import drawn_modules, sources_key
+from snippet_deps import drawn_modules, in_background, sources_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAW = Path(__file__).resolve().parent / "draw_figures.py"
@@ -101,6 +102,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        in_background(_pending.pid)
     _drawn.clear()
     _drawn.update(paths)
     for name, path in paths.items():

@@ -11,8 +11,9 @@ page as its download. So:
   ``PluginError``);
 * an unchanged notebook is not executed again on a ``mkdocs serve`` rebuild, a changed
   notebook or snippet is, and a clean checkout executes them all;
-* notebooks execute in worker threads (one kernel each) from ``on_files`` on, while MkDocs
-  renders the other pages; a notebook's page waits for its own execution.
+* notebooks execute in worker threads (one kernel each, at a lower priority than the build:
+  ``in_background``) from ``on_files`` on, while MkDocs renders the other pages; a notebook's
+  page waits for its own execution.
 
 Around the rendering, it:
 
@@ -56,7 +57,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from nbconvert.exporters import html as nbconvert_html
 from nbconvert.filters.markdown_mistune import IPythonRenderer
-from snippet_deps import snippet_modules, sources_key, write_atomically
+from snippet_deps import in_background, snippet_modules, sources_key, write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "notebooks"
@@ -113,6 +114,7 @@ def execute(notebook: Path, target: Path) -> float:
             timeout=TIMEOUT_S,
             allow_errors=False,
             resources={"metadata": {"path": str(ROOT)}},
+            on_notebook_start=lambda notebook: in_background(kernel_pid(manager)),
         )
         try:
             # One thread per kernel: kernels run two at a time beside MkDocs on a small
@@ -125,6 +127,12 @@ def execute(notebook: Path, target: Path) -> float:
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(target, nbformat.writes(nb).encode())  # type: ignore[no-untyped-call]
     return time.perf_counter() - start
+
+
+def kernel_pid(manager: Any) -> int:
+    """The process id of the kernel that ``manager`` (a jupyter_client ``KernelManager`` with
+    its default, local provisioner) has started."""
+    return int(manager.provisioner.pid)
 
 
 @event_priority(100)  # before mkdocs-jupyter's on_files, which picks pages by abs_src_path

@@ -1,5 +1,6 @@
-"""What a cached build product depends on in ``snippets/``, a key that hashes it, and how a
-product is written into a cache (``write_atomically``).
+"""What a cached build product depends on in ``snippets/``, a key that hashes it, how a
+product is written into a cache (``write_atomically``) and how the processes that make one
+in the background give way to the build (``in_background``).
 
 Not a hook itself: the hooks that cache what they make import it (MkDocs puts a hook's
 folder on ``sys.path`` while loading it), and so does hooks/draw_figures.py. An executed
@@ -16,6 +17,7 @@ so their imports count: ``called``).
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import os
 import secrets
@@ -113,3 +115,20 @@ def write_atomically(path: Path, data: bytes) -> None:
     finally:
         if partial.exists():
             partial.unlink()
+
+
+BACKGROUND_NICENESS = 10  # added to the build's own (Unix niceness: 0 to 19, higher yields)
+
+
+def in_background(pid: int) -> None:
+    """Lower the scheduling priority of the child process ``pid`` (a notebook's kernel, the
+    figure drawer) below the build's, where the system has priorities (not Windows). On a machine with few cores
+    the build's own work, the pages and their fences, then goes first, and the children run
+    on what it leaves idle, as they did not at equal priority: four busy processes on two cores
+    gave the build half a core, and the cold build ended with one core idle while the build
+    rendered the last pages alone."""
+    if hasattr(os, "setpriority"):
+        # It may have ended already, or belong to another user.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            niceness = os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS
+            os.setpriority(os.PRIO_PROCESS, pid, min(19, niceness))

@@ -3,7 +3,10 @@ notebooks hooks key their caches on."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from types import ModuleType
@@ -134,3 +137,16 @@ def test_a_failed_write_leaves_neither_a_file_nor_a_temporary_one(
     with pytest.raises(IsADirectoryError):
         deps.write_atomically(target, b"<svg/>")
     assert [path.name for path in tmp_path.iterdir()] == ["losses.svg"]
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="no process priorities on Windows")
+def test_a_background_child_yields_to_the_build(deps: ModuleType) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        deps.in_background(child.pid)
+        own = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, child.pid) == min(19, own + 10)
+    finally:
+        child.kill()
+        child.wait()
+    deps.in_background(child.pid)  # ended: nothing to lower, and no error

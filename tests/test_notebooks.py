@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -49,6 +50,19 @@ def test_a_failing_cell_stops_the_execution(tmp_path: Path) -> None:
     notebook.write_text('# %%\nprint("first cell")\n\n# %%\nraise ValueError("boom")\n')
     with pytest.raises(Exception, match="boom"):
         load_hook("notebooks").execute(notebook, tmp_path / "out" / "broken.ipynb")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="no process priorities on Windows")
+def test_a_notebook_runs_at_a_lower_priority_than_the_build(tmp_path: Path) -> None:
+    """The kernel gives way to the build's own work (hooks/snippet_deps.py's in_background)."""
+    notebook = tmp_path / "niceness.py"
+    notebook.write_text("# %%\nimport os\nprint(os.getpriority(os.PRIO_PROCESS, 0))\n")
+    target = tmp_path / "out" / "niceness.ipynb"
+    load_hook("notebooks").execute(notebook, target)
+    (cell,) = json.loads(target.read_text(encoding="utf8"))["cells"]
+    niceness = int("".join(cell["outputs"][0]["text"]))
+    assert niceness == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
 
 
 def rendered_markdown(*cells: str) -> str:
