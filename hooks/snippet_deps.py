@@ -122,11 +122,11 @@ BACKGROUND_NICENESS = 10  # added to the build's own (Unix niceness: 0 to 19, hi
 
 def in_background(pid: int) -> None:
     """Lower the scheduling priority of the child process ``pid`` (a notebook's kernel, the
-    figure drawer) below the build's, where the system has priorities (not Windows). On a machine with few cores
-    the build's own work, the pages and their fences, then goes first, and the children run
-    on what it leaves idle, as they did not at equal priority: four busy processes on two cores
-    gave the build half a core, and the cold build ended with one core idle while the build
-    rendered the last pages alone."""
+    figure drawer) below the build's, where the system has priorities (not Windows). On a
+    machine with few cores the build's own work, the pages and their fences, then goes first,
+    and the children run on what it leaves idle, as they did not at equal priority: four busy
+    processes on two cores gave the build half a core, and the cold build ended with one core
+    idle while the build rendered the last pages alone."""
     if hasattr(os, "setpriority"):
         # It may have ended already, or belong to another user.
         with contextlib.suppress(ProcessLookupError, PermissionError):
