@@ -31,7 +31,7 @@ from snippet_deps import write_atomically
 HANDOUT = "handout.md"
 CACHE = Path(__file__).resolve().parent.parent / ".cache" / "handout"
 PLACEHOLDER = '<div id="handout-chapters"></div>'
-DROP = {"headerlink", "md-content__button", "md-source-file"}  # classes of what is left out
+DROP = {"headerlink", "md-content__button", "md-source-file", "chapter-code"}  # left out
 REFERENCES = {"id", "for", "aria-controls", "aria-labelledby", "aria-describedby", "name"}
 
 _chapters: list[tuple[str, str, str]] = []  # (slug, title, reading-time line) in nav order

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,24 @@ def test_the_template_patches_still_apply(built_pages: dict[str, BeautifulSoup])
         assert [s["src"] for s in scripts if not s.has_attr("defer")] == [], name
 
 
+def test_the_content_partial_keeps_every_line_of_materials() -> None:
+    """overrides/partials/content.html is Material's partial plus two links: a theme update that
+    changes Material's partial must fail here, so that the copy is brought up to date."""
+    theirs = files("material") / "templates" / "partials" / "content.html"
+    ours = (ROOT / "overrides" / "partials" / "content.html").read_text(encoding="utf8")
+    lines = [
+        line.strip()
+        for line in re.sub(r"\{#-?.*?-?#\}", "", theirs.read_text(encoding="utf8"), flags=re.S)
+        .strip()
+        .splitlines()
+    ]
+    assert len(lines) >= 8
+    ours_lines = [line.strip() for line in ours.splitlines()]
+    assert [line for line in lines if line not in ours_lines] == []
+    positions = [ours_lines.index(line) for line in lines]
+    assert positions == sorted(positions), "Material's lines are out of order in the copy"
+
+
 def test_reference_source_listings_are_shown_but_not_searched(
     site: Path, built_pages: dict[str, BeautifulSoup]
 ) -> None:
@@ -179,6 +198,31 @@ def test_every_module_has_its_reference_page(built_pages: dict[str, BeautifulSou
         assert [h.get("id") for h in page.select("article h1")] == [f"snippets.{module}"], module
         assert f"{module}/#snippets.{module}" in links, module
     assert not any("__main__" in link or "_validate" in link for link in links)
+
+
+def test_each_module_page_and_its_chapter_link_to_each_other(
+    built_pages: dict[str, BeautifulSoup],
+) -> None:
+    """A module's reference page names the chapter that teaches it (front matter ``chapter:``),
+    that chapter really shows or imports the module, and each page links to the other. The
+    figures module teaches nothing of its own: it draws the figures of many chapters."""
+    modules = sorted(p.stem for p in (ROOT / "snippets").glob("[!_]*.py"))
+    for module in modules:
+        front = (ROOT / "docs" / "reference" / f"{module}.md").read_text(encoding="utf8")
+        chapter = re.search(r"^chapter: (\S+)$", front, re.M)
+        reference = built_pages[f"reference/{module}/index.html"]
+        if module == "figures":
+            assert chapter is None
+            assert not reference.select(".taught-in")
+            continue
+        assert chapter, f"reference/{module}.md names no chapter"
+        source = (ROOT / "docs" / chapter[1]).read_text(encoding="utf8")
+        uses = rf"snippets/{module}\.py|snippets\.{module}\b|import .*\b{module}\b"
+        assert re.search(uses, source), f"{chapter[1]} neither shows nor imports it: {module}"
+        slug = chapter[1].removesuffix(".md")
+        assert [a["href"] for a in reference.select(".taught-in a")] == [f"../../{slug}/"], module
+        back = built_pages[f"{slug}/index.html"].select("article .chapter-code a")
+        assert f"../reference/{module}/" in [a["href"] for a in back], (module, slug)
 
 
 def test_glossary_terms_are_tooltips_on_the_pages(site: Path) -> None:

@@ -31,6 +31,8 @@ def test_the_handout_leaves_out_going_further_and_keeps_the_math(site: Path) -> 
     summaries = [s.get_text(" ").strip().lower() for s in page.select(".handout-chapter summary")]
     assert not any(s.startswith("going further") for s in summaries)
     assert page.select(".handout-chapter img[src*='figures/']"), "no figure in the handout"
+    # Nor the chapters' links to the code reference, which the handout does not hold.
+    assert not page.select(".handout-chapter .chapter-code")
 
 
 def test_every_link_within_the_handout_has_its_target(site: Path) -> None:
