@@ -512,7 +512,10 @@ def visits(browser: Any, base_url: str, pages: list[str]) -> dict[str, Visit]:
         # (content-visibility in extra.css), and a block not laid out keeps the colours it
         # had when it was last shown: its colour transitions do not run. A reader scrolling
         # to it sees it laid out and settled, so the colour checks and axe get it that way.
-        page.add_style_tag(content=".md-typeset > * { content-visibility: visible !important; }")
+        laid_out = (
+            ":is(.md-typeset, .handout-chapter) > * { content-visibility: visible !important; }"
+        )
+        page.add_style_tag(content=laid_out)
         settle(page)
         visit.title = page.title()
         visit.math_problems = page.evaluate(MATH_PROBLEMS_JS)
