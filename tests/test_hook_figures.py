@@ -224,11 +224,19 @@ def test_a_bad_argument_exits_2_before_drawing(argument: str, message: str) -> N
     assert "Traceback" not in proc.stderr
 
 
+def ctrl_c_as_in_a_terminal() -> None:
+    """In the child, before it starts: Ctrl-C raises KeyboardInterrupt, as in a terminal. A
+    process started in the background by a non-interactive shell (``make test &``, some CI
+    runners) ignores SIGINT, its children inherit that, and the drawing would run to its end."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_exits_cleanly_and_leaves_no_partial_file(tmp_path: Path) -> None:
     fast, slow = tmp_path / "activations.svg", tmp_path / "curves.svg"
     proc = subprocess.Popen(
         [sys.executable, str(DRAW), f"activations={fast}", f"training_curves={slow}"],
         cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )  # fmt: skip
     assert proc.stdout is not None
     first = proc.stdout.readline()  # the first figure is done: now inside the second
