@@ -42,6 +42,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 from snippet_deps import write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,7 +184,21 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     for mathml in reply["mathml"]:
         _characters.update(characters(mathml))
     typeset = iter(reply["mathml"])
-    return FORMULA.sub(lambda m: f"{opening_tag(m['tag'])}{next(typeset)}</{m['tag']}>", output)
+    output = FORMULA.sub(lambda m: f"{opening_tag(m['tag'])}{next(typeset)}</{m['tag']}>", output)
+    return output.replace("</head>", preload(page.url) + "</head>", 1)
+
+
+def preload(page_url: str) -> str:
+    """The link that fetches the math font with the page's stylesheets, on a page with math:
+    without it the browser asks for the font only once it lays a formula out, shows the
+    formulas in a fallback font meanwhile, and the swap moved the activations page by 0.04
+    (layout shift, measured in Chromium; 0 with it).
+
+    >>> preload("activations/").split('"')[:4]
+    ['<link rel=', 'preload', ' href=', '../assets/math/noto-sans-math.woff2']
+    """
+    href = get_relative_url(f"{SITE_PREFIX}/{SERVED_FONT}", page_url)
+    return f'<link rel="preload" href="{href}" as="font" type="font/woff2" crossorigin>\n'
 
 
 def opening_tag(tag: str) -> str:

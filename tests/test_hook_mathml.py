@@ -29,7 +29,10 @@ def hook() -> Iterator[Any]:
 
 
 def typeset(hook: Any, html: str, page: str = "notes.md") -> str:
-    result: str = hook.on_post_page(html, SimpleNamespace(file=SimpleNamespace(src_uri=page)), None)
+    url = page.removesuffix(".md") + "/"
+    result: str = hook.on_post_page(
+        html, SimpleNamespace(file=SimpleNamespace(src_uri=page), url=url), None
+    )
     return result
 
 
@@ -60,6 +63,15 @@ def test_formulas_become_mathml_core_that_chromium_draws_as_written(hook: Any) -
     assert "mathvariant" not in str(soup)
     assert "\\" not in soup.get_text()
     assert display.find("mfrac") is not None
+
+
+def test_a_page_with_formulas_preloads_the_math_font(hook: Any) -> None:
+    html = '<html><head></head><body><span class="arithmatex">\\(x\\)</span></body></html>'
+    soup = BeautifulSoup(typeset(hook, html, page="chapters/activations.md"), "html.parser")
+    links = soup.select('head link[rel="preload"]')
+    assert [(link["href"], link["as"], link.has_attr("crossorigin")) for link in links] == [
+        (f"../../{mathml.SITE_PREFIX}/{mathml.SERVED_FONT}", "font", True)
+    ]
 
 
 def test_a_page_without_formulas_is_left_as_it_is(hook: Any) -> None:
