@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, Build, load_hook, mkdocs_build, nav_pages
 from mkdocs.exceptions import PluginError
+from test_site_learning_path import front_matter
 
 pytestmark = [pytest.mark.slow]
 
@@ -208,18 +209,17 @@ def test_each_module_page_and_its_chapter_link_to_each_other(
     figures module teaches nothing of its own: it draws the figures of many chapters."""
     modules = sorted(p.stem for p in (ROOT / "snippets").glob("[!_]*.py"))
     for module in modules:
-        front = (ROOT / "docs" / "reference" / f"{module}.md").read_text(encoding="utf8")
-        chapter = re.search(r"^chapter: (\S+)$", front, re.M)
+        chapter = front_matter(f"reference/{module}").get("chapter")
         reference = built_pages[f"reference/{module}/index.html"]
         if module == "figures":
             assert chapter is None
             assert not reference.select(".taught-in")
             continue
         assert chapter, f"reference/{module}.md names no chapter"
-        source = (ROOT / "docs" / chapter[1]).read_text(encoding="utf8")
+        source = (ROOT / "docs" / chapter).read_text(encoding="utf8")
         uses = rf"snippets/{module}\.py|snippets\.{module}\b|import .*\b{module}\b"
-        assert re.search(uses, source), f"{chapter[1]} neither shows nor imports it: {module}"
-        slug = chapter[1].removesuffix(".md")
+        assert re.search(uses, source), f"{chapter} neither shows nor imports it: {module}"
+        slug = chapter.removesuffix(".md")
         assert [a["href"] for a in reference.select(".taught-in a")] == [f"../../{slug}/"], module
         back = built_pages[f"{slug}/index.html"].select("article .chapter-code a")
         assert f"../reference/{module}/" in [a["href"] for a in back], (module, slug)
